@@ -1,0 +1,68 @@
+// HELLO → WELCOME | ABORT (spec: basic/sessions.md#session-establishment). Anonymous only
+// for now; authentication methods join here.
+import { randomBytes } from 'node:crypto';
+import type { Dict, Hello } from '../../realms/protocol/messages.js';
+import { ErrorUri } from '../../realms/protocol/uris.js';
+import { isValidUri } from '../../realms/protocol/uri-check.js';
+import type { RealmRegistry } from '../../realms/realm-registry.js';
+import type { Realm } from '../../realms/realm.js';
+import { ROUTER_ROLES } from '../../realms/protocol/features.js';
+
+const CLIENT_ROLES = ['publisher', 'subscriber', 'caller', 'callee'];
+
+/** The router's agent string in WELCOME.Details.agent. */
+export const AGENT = 'Sprocket-0.1.0';
+
+export interface Identity {
+  authid: string;
+  authrole: string;
+  authmethod: string;
+  authprovider: string;
+}
+
+export type HandshakeOutcome =
+  | { ok: true; realm: Realm; identity: Identity; roles: Dict }
+  | { ok: false; reason: string; message: string };
+
+function refuse(reason: string, message: string): HandshakeOutcome {
+  return { ok: false, reason, message };
+}
+
+export function acceptHello(hello: Hello, realms: RealmRegistry): HandshakeOutcome {
+  if (!isValidUri(hello.realm, 'loose')) return refuse(ErrorUri.invalidUri, `"${hello.realm}" is not a valid realm URI`);
+  const realm = realms.get(hello.realm);
+  if (realm === undefined) return refuse(ErrorUri.noSuchRealm, `no realm "${hello.realm}" on this router`);
+  const roles = hello.details.roles;
+  if (typeof roles !== 'object' || roles === null || Array.isArray(roles) || !CLIENT_ROLES.some((role) => role in roles)) {
+    return refuse(
+      ErrorUri.protocolViolation,
+      'HELLO.Details.roles must be a dictionary announcing at least one of publisher, subscriber, caller, callee',
+    );
+  }
+  const authmethods = hello.details.authmethods;
+  if (authmethods !== undefined && (!Array.isArray(authmethods) || !authmethods.includes('anonymous'))) {
+    return refuse(
+      'wamp.error.no_matching_auth_method',
+      `realm "${hello.realm}" accepts only anonymous authentication; HELLO offered ${JSON.stringify(authmethods)}`,
+    );
+  }
+  const identity: Identity = {
+    authid: randomBytes(9).toString('base64url'),
+    authrole: 'anonymous',
+    authmethod: 'anonymous',
+    authprovider: 'static',
+  };
+  return { ok: true, realm, identity, roles: roles as Dict };
+}
+
+/** WELCOME.Details: identity, agent and only the features that really work. */
+export function welcomeDetails(identity: Identity): Dict {
+  return {
+    ...identity,
+    agent: AGENT,
+    roles: {
+      broker: { features: { ...ROUTER_ROLES.broker.features } },
+      dealer: { features: { ...ROUTER_ROLES.dealer.features } },
+    },
+  };
+}

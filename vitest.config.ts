@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    // autobahn 26 uses the global WebSocket, which Node 20 has only behind this flag.
+    execArgv: ['--experimental-websocket', '--no-warnings=ExperimentalWarning'],
+    testTimeout: 15_000,
+    hookTimeout: 15_000,
+  },
+});
