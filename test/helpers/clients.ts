@@ -107,7 +107,7 @@ export async function connectWampy(url: string, serializer: SerializerName, real
     ws: WebSocket,
     serializer: wampySerializer(serializer),
     autoReconnect: false,
-  } as ConstructorParameters<typeof Wampy>[1]);
+  } as unknown as ConstructorParameters<typeof Wampy>[1]);
   await client.connect();
   return client;
 }
