@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRouter } from './router.js';
 import { ConfigError } from './config-schema.js';
-import type { RouterConfigInput, LogLevel } from './config.js';
+import { DEFAULTS, type RouterConfigInput, type LogLevel } from './config.js';
 
 const HELP = `Usage: sprocket [options]
 
@@ -85,8 +85,10 @@ async function main(): Promise<void> {
     ];
   }
   if (flags.realm !== undefined) {
-    const named = new Set((input.realms ?? []).map((realm) => realm.name));
-    input.realms = [...(input.realms ?? []), ...flags.realm.filter((name) => !named.has(name)).map((name) => ({ name }))];
+    // --realm adds to the file's realms, or to the default realm1 when the file names none.
+    const base = input.realms ?? DEFAULTS.realms;
+    const named = new Set(base.map((realm) => realm.name));
+    input.realms = [...base, ...flags.realm.filter((name) => !named.has(name)).map((name) => ({ name }))];
   }
   if (flags['log-level'] !== undefined) input.log = { ...input.log, level: flags['log-level'] as LogLevel };
 

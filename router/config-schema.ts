@@ -38,6 +38,28 @@ export const CONFIG_SCHEMA = {
         properties: {
           name: uri,
           uriCheck: { enum: ['loose', 'strict'] },
+          allowDisclosure: { type: 'boolean' },
+          history: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['topic', 'limit'],
+              properties: {
+                topic: { type: 'string', minLength: 1 },
+                match: { enum: ['exact', 'prefix', 'wildcard'] },
+                limit: { type: 'integer', minimum: 1, maximum: 1000000 },
+              },
+            },
+          },
+          limits: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              maxCallsPerCaller: { type: 'integer', minimum: 1 },
+              maxCallsPerCallee: { type: 'integer', minimum: 1 },
+            },
+          },
         },
       },
     },
@@ -80,6 +102,10 @@ function describe(error: ErrorObject): string {
       return `${path}: unknown key "${String(params.additionalProperty)}"`;
     case 'enum':
       return `${path}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'type': {
+      const type = String(params.type);
+      return `${path}: must be ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+    }
     case 'pattern':
       return `${path}: ${path.endsWith('name') ? 'must be a valid URI' : `must match ${String(params.pattern)}`}`;
     default:

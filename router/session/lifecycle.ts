@@ -22,6 +22,7 @@ const ROUTER_ONLY = new Set<number>([
 
 /** Why `type` is not acceptable in `state`, or undefined when it is. */
 export function rejectReason(state: SessionState, type: number): string | undefined {
+  if (state === 'closing' || state === 'closed') return undefined; // the session ignores input then
   const name = messageTypeName(type) ?? String(type);
   if (ROUTER_ONLY.has(type)) return `${name} is a router-to-client message; a client must not send it`;
   switch (state) {
@@ -33,8 +34,5 @@ export function rejectReason(state: SessionState, type: number): string | undefi
       if (type === MessageType.AUTHENTICATE) return 'received AUTHENTICATE outside an authentication exchange';
       if (type === MessageType.GOODBYE || type === MessageType.ABORT || REALM_MESSAGE_TYPES.has(type)) return undefined;
       return `${name} is not allowed in an established session`;
-    case 'closing':
-    case 'closed':
-      return undefined; // spec: basic/sessions.md — after our GOODBYE everything but its reply is ignored
   }
 }

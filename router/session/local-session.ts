@@ -43,6 +43,8 @@ interface Pending {
 
 export class LocalSession implements RealmMember, ManagedSession {
   readonly authmethod = 'local';
+  readonly authprovider = 'router';
+  readonly transport: Dict = { type: 'local' };
   readonly authid: string;
   readonly authrole: string;
   readonly trusted: boolean;

@@ -32,7 +32,7 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
   private state: SessionState = 'awaitingHello';
   private sessionId = 0;
   private joined: Realm | undefined;
-  private identity = { authid: '', authrole: '', authmethod: '' };
+  private identity = { authid: '', authrole: '', authmethod: '', authprovider: '' };
   private clientRoles: Dict = {};
   private helloTimer: NodeJS.Timeout | undefined;
   private readonly encoder: CachedEncoder;
@@ -66,6 +66,12 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
   get authmethod(): string {
     return this.identity.authmethod;
   }
+  get authprovider(): string {
+    return this.identity.authprovider;
+  }
+  get transport(): Dict {
+    return { type: this.peer.kind, serializer: this.peer.serializer.name, peer: this.peer.remoteAddress };
+  }
   get roles(): Dict {
     return this.clientRoles;
   }
@@ -78,6 +84,7 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
 
   receive(frame: Frame, binary: boolean): void {
     if (this.state === 'closed') return;
+    if (this.state === 'closing') return this.receiveWhileClosing(frame);
     let message: Message;
     try {
       if (binary !== this.peer.serializer.binary) {
@@ -88,10 +95,6 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
       message = fromList(this.decode(frame));
       const refusal = rejectReason(this.state, message.type);
       if (refusal !== undefined) throw new ProtocolViolation(refusal);
-      if (this.state === 'closing') {
-        if (message.type === MessageType.GOODBYE) this.finish();
-        return;
-      }
       checkOptions(message, messageTypeName(message.type) ?? '');
     } catch (error) {
       this.violated(error);
@@ -101,6 +104,17 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
       this.handle(message);
     } catch (error) {
       this.violated(error);
+    }
+  }
+
+  // spec: basic/sessions.md, transition 14 — after our GOODBYE, only the client's GOODBYE counts;
+  // everything else, even garbage, is ignored.
+  private receiveWhileClosing(frame: Frame): void {
+    try {
+      const list = this.peer.serializer.decode(frame);
+      if (Array.isArray(list) && list[0] === MessageType.GOODBYE) this.finish();
+    } catch {
+      // ignored while closing
     }
   }
 
