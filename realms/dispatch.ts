@@ -7,6 +7,7 @@ import { ProtocolViolation, WampError } from './protocol/errors.js';
 import { isReservedUri, isValidUri } from './protocol/uri-check.js';
 import type { RealmMember } from './member.js';
 import type { Realm } from './realm.js';
+import type { MatchPolicy } from './uri-match/uri-matcher.js';
 
 /** What a message asks to do, for URI rules now and for authorization later. */
 export type Action = 'publish' | 'subscribe' | 'call' | 'register';
@@ -56,7 +57,7 @@ export function dispatch(realm: Realm, member: RealmMember, message: Message): v
     throw new ProtocolViolation(`${messageTypeName(message.type) ?? message.type} is not allowed in an established session`);
   }
   try {
-    if (route.uriOf !== undefined) checkUri(realm, member, route.uriOf(message), route.action);
+    if (route.uriOf !== undefined) checkUri(realm, member, route.uriOf(message), route.action, matchOf(message));
     checkPassthru(message);
     route.handle(realm, member, message);
   } catch (error) {
@@ -74,13 +75,21 @@ export function dispatch(realm: Realm, member: RealmMember, message: Message): v
 }
 
 // spec: basic/uri_reference.md — a malformed URI fails the request, not the session.
-function checkUri(realm: Realm, member: RealmMember, uri: string, action: Action | undefined): void {
-  if (!isValidUri(uri, realm.uriCheck)) {
-    throw new WampError(ErrorUri.invalidUri, `"${uri}" is not a valid ${realm.uriCheck} URI`);
+function checkUri(realm: Realm, member: RealmMember, uri: string, action: Action | undefined, match: MatchPolicy): void {
+  if (!isValidUri(uri, realm.uriCheck, match)) {
+    const what = match === 'exact' ? 'URI' : `${match} pattern`;
+    throw new WampError(ErrorUri.invalidUri, `"${uri}" is not a valid ${realm.uriCheck} ${what}`);
   }
   if ((action === 'publish' || action === 'register') && isReservedUri(uri) && !member.trusted) {
     throw new WampError(ErrorUri.invalidUri, `"${uri}": URIs under "wamp." are reserved for the router`);
   }
+}
+
+/** The matching policy of a SUBSCRIBE or REGISTER (option types were checked on the wire). */
+function matchOf(message: Message): MatchPolicy {
+  if (message.type !== MessageType.SUBSCRIBE && message.type !== MessageType.REGISTER) return 'exact';
+  const match = message.options.match;
+  return match === 'prefix' || match === 'wildcard' ? match : 'exact';
 }
 
 function checkPassthru(message: Message): void {

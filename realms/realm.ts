@@ -2,9 +2,10 @@
 import type { Message } from './protocol/messages.js';
 import type { UriCheckMode } from './protocol/uri-check.js';
 import type { RealmMember } from './member.js';
-import { Broker } from './broker/broker.js';
-import { Dealer } from './dealer/dealer.js';
+import { Broker, type BrokerOptions } from './broker/broker.js';
+import { Dealer, type DealerOptions } from './dealer/dealer.js';
 import { dispatch } from './dispatch.js';
+import { RealmEvents } from './realm-events.js';
 
 /** The little of a logger the core needs; pino's Logger satisfies it. */
 export interface RealmLogger {
@@ -17,6 +18,10 @@ export interface RealmOptions {
   /** URI rules for topics and procedures (basic/building_blocks.md#uris). Default loose. */
   uriCheck?: UriCheckMode;
   logger: RealmLogger;
+  /** Per-session call limits and the disclosure policy. */
+  dealer?: Partial<DealerOptions>;
+  /** Publisher disclosure policy and event history topics. */
+  broker?: Partial<BrokerOptions>;
 }
 
 /** Counts for `router.stats()`, so tests and operators can see nothing is left behind. */
@@ -25,31 +30,38 @@ export interface RealmStats {
   subscriptions: number;
   registrations: number;
   invocations: number;
+  /** Timers the realm holds (call timeouts). */
+  timers: number;
 }
 
 export class Realm {
   readonly name: string;
   readonly uriCheck: UriCheckMode;
   readonly logger: RealmLogger;
-  readonly broker = new Broker();
-  readonly dealer = new Dealer();
+  readonly events = new RealmEvents();
+  readonly broker: Broker;
+  readonly dealer: Dealer;
   readonly members = new Map<number, RealmMember>();
 
   constructor(options: RealmOptions) {
     this.name = options.name;
     this.uriCheck = options.uriCheck ?? 'loose';
     this.logger = options.logger;
+    this.broker = new Broker(this.events, options.broker);
+    this.dealer = new Dealer(this.events, options.dealer);
   }
 
   join(member: RealmMember): void {
     this.members.set(member.id, member);
+    this.events.emit('sessionJoined', member);
   }
 
   /** Removes a member and everything it held; callers waiting on it get wamp.error.canceled. */
   leave(member: RealmMember): void {
     if (!this.members.delete(member.id)) return;
-    this.broker.removeSession(member.id);
+    this.broker.removeSession(member);
     this.dealer.removeSession(member);
+    this.events.emit('sessionLeft', member);
   }
 
   handle(member: RealmMember, message: Message): void {
@@ -62,6 +74,7 @@ export class Realm {
       subscriptions: this.broker.subscriptions.size,
       registrations: this.dealer.registrations.size,
       invocations: this.dealer.invocations.size,
+      timers: this.dealer.timers,
     };
   }
 }

@@ -19,10 +19,23 @@ export interface WebSocketListenerConfig {
 
 export type ListenerConfig = WebSocketListenerConfig;
 
+/** Per-session limits of a realm; each has a safe default (README, "Limits"). */
+export interface RealmLimits {
+  /** Calls one session may have waiting as caller (default 1000); past it: sprocket.error.too_many_calls. */
+  maxCallsPerCaller?: number;
+  /** Invocations one callee may have in flight (default 10000); past it: sprocket.error.too_many_calls. */
+  maxCallsPerCallee?: number;
+}
+
 export interface RealmConfig {
   name: string;
   /** URI rules for topics and procedures: `loose` (default) or `strict` (basic/building_blocks.md#uris). */
   uriCheck?: UriCheckMode;
+  /** Whether callers and publishers may disclose their identity (disclose_me); default true. */
+  allowDisclosure?: boolean;
+  limits?: RealmLimits;
+  /** Topics whose events are kept for wamp.subscription.get_events (event history). */
+  history?: Array<{ topic: string; match?: 'exact' | 'prefix' | 'wildcard'; limit: number }>;
 }
 
 export interface RouterConfig {

@@ -27,7 +27,9 @@ export interface ListenAddress {
 
 /** Counts that must all return to zero when every client has gone. */
 export interface RouterStats extends RealmStats {
-  /** Timers the router holds for sessions (HELLO timeouts). */
+  /** Sessions, including connections still waiting for HELLO and in-process sessions. */
+  sessions: number;
+  /** Timers the router holds: HELLO timeouts and dealer call timeouts. */
   timers: number;
 }
 
@@ -60,7 +62,16 @@ export class Router {
     this.config = withDefaults(validateConfig(input));
     this.logger = logger ?? createLogger(this.config.log.level);
     for (const realm of this.config.realms) {
-      this.realms.add({ name: realm.name, uriCheck: realm.uriCheck, logger: this.logger });
+      this.realms.add({
+        name: realm.name,
+        uriCheck: realm.uriCheck,
+        logger: this.logger,
+        dealer: { ...realm.limits, ...(realm.allowDisclosure !== undefined && { allowDisclosure: realm.allowDisclosure }) },
+        broker: {
+          ...(realm.allowDisclosure !== undefined && { allowDisclosure: realm.allowDisclosure }),
+          history: (realm.history ?? []).map((entry) => ({ topic: entry.topic, match: entry.match ?? 'exact', limit: entry.limit })),
+        },
+      });
     }
   }
 
@@ -131,6 +142,7 @@ export class Router {
       total.subscriptions += stats.subscriptions;
       total.registrations += stats.registrations;
       total.invocations += stats.invocations;
+      total.timers += stats.timers;
     }
     return total;
   }

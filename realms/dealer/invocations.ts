@@ -1,5 +1,5 @@
-// Calls in flight: CALL → INVOCATION until YIELD/ERROR, the caller leaving, the callee
-// leaving, or a CANCEL. Indexed by caller request id and by callee invocation id.
+// Calls in flight: CALL → INVOCATION until the final YIELD/ERROR, a cancel, a timeout, or
+// a party leaving. Indexed by (caller, CALL request id) and by (callee, INVOCATION id).
 import { IdSequence } from '../protocol/ids.js';
 import type { RealmMember } from '../member.js';
 import type { Registration } from './registrations.js';
@@ -12,10 +12,25 @@ export interface InvocationRecord {
   readonly caller: RealmMember;
   readonly callee: RealmMember;
   readonly registration: Registration;
+  /** The concrete procedure the caller called (differs from the registration's for patterns). */
+  readonly procedure: string;
+  /** The caller asked for progressive results and the callee was told so. */
+  readonly receiveProgress: boolean;
+  /** Dealer-side timeout in ms (0: none); restarted by each progressive result. */
+  readonly timeoutMs: number;
+  /** The caller is still streaming progressive CALL chunks. */
+  callerStreaming: boolean;
+  /** A `kill` cancel is pending: the callee's answer is relayed, whatever it is. */
+  killRequested: boolean;
+  timer: NodeJS.Timeout | undefined;
 }
 
+export type NewInvocation = Omit<InvocationRecord, 'id' | 'callerStreaming' | 'killRequested' | 'timer'> & {
+  callerStreaming: boolean;
+};
+
 interface CalleeState {
-  /** Invocation ids issued to this callee; a YIELD for an id above `current` was never issued. */
+  /** Invocation ids issued to this callee; one above `current` was never issued. */
   readonly ids: IdSequence;
   readonly inFlight: Map<number, InvocationRecord>;
 }
@@ -25,15 +40,14 @@ export class InvocationTable {
   private readonly callers = new Map<number, Map<number, InvocationRecord>>();
   private count = 0;
 
-  start(caller: RealmMember, callRequest: number, registration: Registration): InvocationRecord {
-    const callee = registration.callee;
-    let state = this.callees.get(callee.id);
-    if (state === undefined) this.callees.set(callee.id, (state = { ids: new IdSequence(), inFlight: new Map() }));
-    const record: InvocationRecord = { id: state.ids.next(), callRequest, caller, callee, registration };
+  start(init: NewInvocation): InvocationRecord {
+    let state = this.callees.get(init.callee.id);
+    if (state === undefined) this.callees.set(init.callee.id, (state = { ids: new IdSequence(), inFlight: new Map() }));
+    const record: InvocationRecord = { ...init, id: state.ids.next(), killRequested: false, timer: undefined };
     state.inFlight.set(record.id, record);
-    let calls = this.callers.get(caller.id);
-    if (calls === undefined) this.callers.set(caller.id, (calls = new Map()));
-    calls.set(callRequest, record);
+    let calls = this.callers.get(init.caller.id);
+    if (calls === undefined) this.callers.set(init.caller.id, (calls = new Map()));
+    calls.set(init.callRequest, record);
     this.count++;
     return record;
   }
@@ -52,32 +66,47 @@ export class InvocationTable {
     return state !== undefined && invocationId <= state.ids.current;
   }
 
-  /** Ends one invocation (answered, canceled or abandoned). */
+  inFlightAsCaller(caller: RealmMember): number {
+    return this.callers.get(caller.id)?.size ?? 0;
+  }
+
+  inFlightAsCallee(callee: RealmMember): number {
+    return this.callees.get(callee.id)?.inFlight.size ?? 0;
+  }
+
+  /** Ends one invocation (answered, canceled, timed out or abandoned); stops its timer. */
   finish(record: InvocationRecord): void {
+    if (record.timer !== undefined) {
+      clearTimeout(record.timer);
+      record.timer = undefined;
+    }
     const state = this.callees.get(record.callee.id);
     if (state?.inFlight.delete(record.id)) this.count--;
     const calls = this.callers.get(record.caller.id);
-    calls?.delete(record.callRequest);
+    if (calls?.get(record.callRequest) === record) calls.delete(record.callRequest);
     if (calls?.size === 0) this.callers.delete(record.caller.id);
   }
 
-  /** Ends and returns every invocation a session is the callee of, and forgets its id counter. */
-  takeAsCallee(calleeId: number): InvocationRecord[] {
-    const state = this.callees.get(calleeId);
-    if (state === undefined) return [];
-    const records = [...state.inFlight.values()];
-    for (const record of records) this.finish(record);
-    this.callees.delete(calleeId);
-    return records;
+  /** The invocations a session is the callee of. */
+  asCallee(calleeId: number): InvocationRecord[] {
+    return [...(this.callees.get(calleeId)?.inFlight.values() ?? [])];
   }
 
-  /** Ends and returns every call a session is waiting on as caller. */
-  takeAsCaller(callerId: number): InvocationRecord[] {
-    const calls = this.callers.get(callerId);
-    if (calls === undefined) return [];
-    const records = [...calls.values()];
-    for (const record of records) this.finish(record);
-    return records;
+  /** The calls a session is waiting on as caller. */
+  asCaller(callerId: number): InvocationRecord[] {
+    return [...(this.callers.get(callerId)?.values() ?? [])];
+  }
+
+  /** Forgets a departed callee's id counter (after its invocations were finished). */
+  forgetCallee(calleeId: number): void {
+    this.callees.delete(calleeId);
+  }
+
+  /** Timers running for dealer-side call timeouts. */
+  get timers(): number {
+    let timers = 0;
+    for (const state of this.callees.values()) for (const record of state.inFlight.values()) if (record.timer !== undefined) timers++;
+    return timers;
   }
 
   get size(): number {

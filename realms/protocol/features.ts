@@ -4,8 +4,27 @@
  * works end to end; later issues add to these lists.
  */
 export const ROUTER_ROLES = {
-  broker: { features: {} as Record<string, boolean> },
-  dealer: { features: {} as Record<string, boolean> },
+  broker: {
+    features: {
+      pattern_based_subscription: true,
+      subscriber_blackwhite_listing: true,
+      publisher_exclusion: true,
+      publisher_identification: true,
+      event_retention: true,
+    } as Record<string, boolean>,
+  },
+  dealer: {
+    features: {
+      progressive_call_results: true,
+      progressive_call_invocations: true,
+      call_timeout: true,
+      call_canceling: true,
+      caller_identification: true,
+      pattern_based_registration: true,
+      shared_registration: true,
+      registration_revocation: true,
+    } as Record<string, boolean>,
+  },
 };
 
 /** Client roles (HELLO.Details.roles) as the router reads them. */

@@ -14,6 +14,11 @@ export const ErrorUri = {
   noSuchRole: 'wamp.error.no_such_role',
   protocolViolation: 'wamp.error.protocol_violation',
   featureNotSupported: 'wamp.error.feature_not_supported',
+  timeout: 'wamp.error.timeout',
+  optionNotAllowed: 'wamp.error.option_not_allowed',
+  // advanced/uris.md; one caller-identification example spells it differently.
+  discloseMeDisallowed: 'wamp.error.option_disallowed.disclose_me',
+  killed: 'wamp.close.killed',
   systemShutdown: 'wamp.close.system_shutdown',
   closeRealm: 'wamp.close.close_realm',
   goodbyeAndOut: 'wamp.close.goodbye_and_out',
