@@ -6,6 +6,7 @@ import { Broker, type BrokerOptions } from './broker/broker.js';
 import { Dealer, type DealerOptions } from './dealer/dealer.js';
 import { dispatch } from './dispatch.js';
 import { RealmEvents } from './realm-events.js';
+import { MetaApi, type MetaApiOptions } from './meta/meta-api.js';
 
 /** The little of a logger the core needs; pino's Logger satisfies it. */
 export interface RealmLogger {
@@ -22,6 +23,8 @@ export interface RealmOptions {
   dealer?: Partial<DealerOptions>;
   /** Publisher disclosure policy and event history topics. */
   broker?: Partial<BrokerOptions>;
+  /** The WAMP meta API (realms/meta): on unless `enabled: false`. */
+  metaApi?: MetaApiOptions;
 }
 
 /** Counts for `router.stats()`, so tests and operators can see nothing is left behind. */
@@ -42,6 +45,8 @@ export class Realm {
   readonly broker: Broker;
   readonly dealer: Dealer;
   readonly members = new Map<number, RealmMember>();
+  /** The meta API's trusted internal member and its state; undefined when disabled. */
+  readonly meta: MetaApi | undefined;
 
   constructor(options: RealmOptions) {
     this.name = options.name;
@@ -49,6 +54,8 @@ export class Realm {
     this.logger = options.logger;
     this.broker = new Broker(this.events, options.broker);
     this.dealer = new Dealer(this.events, options.dealer);
+    // meta API: attached last, it REGISTERs through this realm's dispatcher like any client.
+    this.meta = options.metaApi?.enabled === false ? undefined : new MetaApi(this, options.metaApi);
   }
 
   join(member: RealmMember): void {
@@ -68,11 +75,19 @@ export class Realm {
     dispatch(this, member, message);
   }
 
+  /** Internal members (the meta API) and what only they hold are not counted. */
   stats(): RealmStats {
+    const external = (member: RealmMember): boolean => member.internal !== true;
+    let sessions = 0;
+    for (const member of this.members.values()) if (external(member)) sessions++;
+    let subscriptions = 0;
+    for (const subscription of this.broker.subscriptions.all()) if ([...subscription.subscribers.values()].some(external)) subscriptions++;
+    let registrations = 0;
+    for (const registration of this.dealer.registrations.all()) if (registration.callees.some((entry) => external(entry.member))) registrations++;
     return {
-      sessions: this.members.size,
-      subscriptions: this.broker.subscriptions.size,
-      registrations: this.dealer.registrations.size,
+      sessions,
+      subscriptions,
+      registrations,
       invocations: this.dealer.invocations.size,
       timers: this.dealer.timers,
     };

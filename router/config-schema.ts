@@ -52,6 +52,15 @@ export const CONFIG_SCHEMA = {
               },
             },
           },
+          metaApi: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              enabled: { type: 'boolean' },
+              disable: { type: 'array', items: uri },
+              allowKill: { type: 'array', items: { type: 'string', minLength: 1 } },
+            },
+          },
           limits: {
             type: 'object',
             additionalProperties: false,

@@ -36,6 +36,12 @@ export interface RealmConfig {
   limits?: RealmLimits;
   /** Topics whose events are kept for wamp.subscription.get_events (event history). */
   history?: Array<{ topic: string; match?: 'exact' | 'prefix' | 'wildcard'; limit: number }>;
+  /**
+   * The WAMP meta API (advanced/meta_api*.md): `enabled` (default true), `disable` (procedure
+   * URIs to leave unregistered), `allowKill` (authroles that may call wamp.session.kill* and the
+   * remove_* procedures; default none).
+   */
+  metaApi?: { enabled?: boolean; disable?: string[]; allowKill?: string[] };
 }
 
 export interface RouterConfig {

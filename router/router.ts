@@ -71,6 +71,7 @@ export class Router {
           ...(realm.allowDisclosure !== undefined && { allowDisclosure: realm.allowDisclosure }),
           history: (realm.history ?? []).map((entry) => ({ topic: entry.topic, match: entry.match ?? 'exact', limit: entry.limit })),
         },
+        metaApi: realm.metaApi,
       });
     }
   }

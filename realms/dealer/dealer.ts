@@ -52,7 +52,7 @@ export class Dealer {
     const match = (options.match ?? 'exact') as MatchPolicy;
     const invoke = (options.invoke ?? 'single') as InvokePolicy;
     const discloseCaller = options.disclose_caller === true;
-    if (discloseCaller && !this.options.allowDisclosure) {
+    if (discloseCaller && !this.options.allowDisclosure && !callee.trusted) {
       throw new WampError(ErrorUri.optionNotAllowed, 'this realm does not allow caller disclosure (disclose_caller)');
     }
     if (options.force_reregister === true) this.replaceOwnRegistrations(callee, procedure, match);
@@ -171,7 +171,6 @@ export class Dealer {
     // spec: advanced/rpc_call_timeout.md — forward to a callee that handles timeouts and asked for it.
     const forwardTimeout = timeout > 0 && entry.forwardTimeout && can.handlesTimeouts(callee);
     if (forwardTimeout) details.timeout = timeout;
-    if (streaming) details.progress = true;
 
     const record = this.invocations.start({
       callRequest: message.request,
@@ -179,6 +178,7 @@ export class Dealer {
       callee,
       registration,
       procedure: message.procedure,
+      details,
       receiveProgress,
       timeoutMs: forwardTimeout ? 0 : timeout,
       callerStreaming: streaming,
@@ -188,13 +188,16 @@ export class Dealer {
       type: MessageType.INVOCATION,
       request: record.id,
       registration: registration.id,
-      details,
+      details: streaming ? { ...details, progress: true } : details,
       args: message.args,
       kwargs: message.kwargs,
     });
   }
 
-  /** A further chunk of a progressive call: same callee, same INVOCATION id, frozen options. */
+  /**
+   * A further chunk of a progressive call: same callee, same INVOCATION id, and the details of the
+   * first chunk (spec: advanced/rpc_progressive_call_invocations.md#freezing-of-options).
+   */
   private continueStream(record: InvocationRecord, message: Call): void {
     if (!record.callerStreaming) {
       throw new ProtocolViolation(`CALL.Request ${message.request} is already in flight in this session`);
@@ -205,7 +208,7 @@ export class Dealer {
       type: MessageType.INVOCATION,
       request: record.id,
       registration: record.registration.id,
-      details: more ? { progress: true } : {},
+      details: more ? { ...record.details, progress: true } : record.details,
       args: message.args,
       kwargs: message.kwargs,
     });

@@ -1,6 +1,7 @@
 // Calls in flight: CALL → INVOCATION until the final YIELD/ERROR, a cancel, a timeout, or
 // a party leaving. Indexed by (caller, CALL request id) and by (callee, INVOCATION id).
 import { IdSequence } from '../protocol/ids.js';
+import type { Dict } from '../protocol/messages.js';
 import type { RealmMember } from '../member.js';
 import type { Registration } from './registrations.js';
 
@@ -16,6 +17,8 @@ export interface InvocationRecord {
   readonly procedure: string;
   /** The caller asked for progressive results and the callee was told so. */
   readonly receiveProgress: boolean;
+  /** INVOCATION.Details of the first chunk, without `progress`: frozen for later chunks. */
+  readonly details: Dict;
   /** Dealer-side timeout in ms (0: none); restarted by each progressive result. */
   readonly timeoutMs: number;
   /** The caller is still streaming progressive CALL chunks. */

@@ -6,7 +6,7 @@ import { ErrorUri } from '../../realms/protocol/uris.js';
 import { isValidUri } from '../../realms/protocol/uri-check.js';
 import type { RealmRegistry } from '../../realms/realm-registry.js';
 import type { Realm } from '../../realms/realm.js';
-import { ROUTER_ROLES } from '../../realms/protocol/features.js';
+import { routerRoles } from '../../realms/protocol/features.js';
 
 const CLIENT_ROLES = ['publisher', 'subscriber', 'caller', 'callee'];
 
@@ -56,13 +56,6 @@ export function acceptHello(hello: Hello, realms: RealmRegistry): HandshakeOutco
 }
 
 /** WELCOME.Details: identity, agent and only the features that really work. */
-export function welcomeDetails(identity: Identity): Dict {
-  return {
-    ...identity,
-    agent: AGENT,
-    roles: {
-      broker: { features: { ...ROUTER_ROLES.broker.features } },
-      dealer: { features: { ...ROUTER_ROLES.dealer.features } },
-    },
-  };
+export function welcomeDetails(identity: Identity, realm: Realm): Dict {
+  return { ...identity, agent: AGENT, roles: routerRoles(realm.meta !== undefined) };
 }

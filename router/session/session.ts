@@ -159,7 +159,7 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
     this.state = 'established';
     this.log = this.context.logger.child({ session: this.sessionId, realm: outcome.realm.name });
     outcome.realm.join(this);
-    this.send({ type: MessageType.WELCOME, session: this.sessionId, details: welcomeDetails(outcome.identity) });
+    this.send({ type: MessageType.WELCOME, session: this.sessionId, details: welcomeDetails(outcome.identity, outcome.realm) });
     this.log.debug({ authid: this.authid, transport: this.peer.kind, remote: this.peer.remoteAddress }, 'session joined');
   }
 
@@ -224,7 +224,7 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
   shutdown(reason: string, text: string): void {
     if (this.state === 'awaitingHello') return this.end(CLOSE_NORMAL, reason);
     if (this.state !== 'established') return;
-    this.sendNow({ type: MessageType.GOODBYE, details: { message: text }, reason });
+    this.sendNow({ type: MessageType.GOODBYE, details: text === '' ? {} : { message: text }, reason });
     this.state = 'closing';
     this.leaveRealm();
   }
