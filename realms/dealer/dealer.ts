@@ -102,7 +102,7 @@ export class Dealer {
     if (!this.removeCallee(member, registration.id)) return;
     for (const record of this.invocations.asCallee(member.id)) {
       if (record.registration !== registration) continue;
-      this.invocations.finish(record);
+      this.complete(record);
       this.sendCallError(record, ErrorUri.canceled, `the callee of ${record.procedure} was unregistered: ${reason}`);
       if (can.canBeInterrupted(member)) this.interrupt(record, 'killnowait', ErrorUri.canceled);
     }
