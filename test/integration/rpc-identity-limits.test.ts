@@ -13,6 +13,7 @@ import type { LocalSession, RouterOptions } from '../../router/index.js';
 import { startRouter, expectAllZero, eventually, type TestRouter } from '../helpers/router.js';
 import { connectAutobahn, connectWampy, SERIALIZER_NAMES, type AutobahnClient, type SerializerName } from '../helpers/clients.js';
 import { openRaw, type RawPeer } from '../helpers/raw.js';
+import { sleep, within } from '../helpers/async.js';
 
 type Dict = Record<string, unknown>;
 
@@ -60,18 +61,6 @@ async function restartWith(realm: NonNullable<RouterOptions['realms']>[number]):
 }
 
 // ── small helpers ───────────────────────────────────────────────────────────
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
-}
 
 async function rejection(promise: PromiseLike<unknown>, ms = 5000): Promise<Dict> {
   let outcome: { ok: boolean; value: unknown };

@@ -16,6 +16,7 @@ import WebSocket from 'ws';
 import { startRouter, expectAllZero, eventually, type TestRouter } from '../helpers/router.js';
 import { ab, connectAutobahn, connectWampy, SERIALIZER_NAMES, type AutobahnClient, type AutobahnSession, type SerializerName } from '../helpers/clients.js';
 import { openRaw, type RawPeer } from '../helpers/raw.js';
+import { sleep, within, deferred } from '../helpers/async.js';
 
 type Dict = Record<string, unknown>;
 
@@ -44,29 +45,6 @@ afterEach(async () => {
 });
 
 // ── small helpers ───────────────────────────────────────────────────────────
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-}
-
-function deferred<T = void>(): Deferred<T> {
-  let resolve: (value: T) => void = () => undefined;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 /** The rejection reason of `promise`; fails the test when it resolves or hangs. */
 async function rejection(promise: PromiseLike<unknown>, ms = 5000): Promise<Dict> {
