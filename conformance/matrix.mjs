@@ -1,6 +1,6 @@
 // Runs every scenario × column cell, each against its own fresh router, with timeouts and cleanup.
 import { createRouter } from '../dist/router/index.js';
-import { connect as connectClient, CLIENT_KINDS, SERIALIZERS } from './clients.mjs';
+import { connect as connectClient, CLIENT_KINDS, SERIALIZERS, NotApplicable } from './clients.mjs';
 
 /** Columns of the table: every client kind over every serializer. */
 export const COLUMNS = CLIENT_KINDS.flatMap((kind) => SERIALIZERS.map((serializer) => ({ kind, serializer, id: `${kind}/${serializer}` })));
@@ -12,7 +12,10 @@ const ROUTER_CLOSE_TIMEOUT_MS = 3000;
 /** Cells run this many at a time (each has its own router, so they cannot interfere). */
 const CONCURRENCY = 12;
 
-/** Runs all cells; returns [{ scenario, column, ok, reason? }] in row-major order. */
+/**
+ * Runs all cells; returns [{ scenario, column, outcome, reason? }] in row-major order.
+ * outcome: 'pass' | 'fail' | 'n/a' (the scenario threw NotApplicable: the client library cannot express it).
+ */
 export async function runMatrix(scenarios) {
   const cells = scenarios.flatMap((scenario) => COLUMNS.map((column) => ({ scenario, column })));
   return pool(
@@ -38,10 +41,12 @@ async function runCell(scenario, column) {
   };
 
   let reason;
+  let notApplicable;
   try {
     await withTimeout(scenario.run(ctx), SCENARIO_TIMEOUT_MS, `timed out after ${SCENARIO_TIMEOUT_MS / 1000} s`);
   } catch (error) {
-    reason = describe(error);
+    if (error instanceof NotApplicable) notApplicable = error.message;
+    else reason = describe(error);
   }
   // Teardown: every client says goodbye, then the router must hold nothing.
   await Promise.all(clients.map((client) => withTimeout(client.close(), CLOSE_TIMEOUT_MS, 'close').catch(() => undefined)));
@@ -52,7 +57,9 @@ async function runCell(scenario, column) {
   } catch (error) {
     reason ??= describe(error);
   }
-  return reason ? { ok: false, reason } : { ok: true };
+  // A leak or a router that will not close is a failure even in an n/a cell.
+  if (reason) return { outcome: 'fail', reason };
+  return notApplicable ? { outcome: 'n/a', reason: notApplicable } : { outcome: 'pass' };
 }
 
 /** Polls router.stats() until all zero; returns the last non-zero stats, or undefined once zero. */

@@ -1,28 +1,53 @@
 // Renders results as the console table and as conformance/RESULTS.md.
+// A cell is PASS, FAIL [n] (failure n, listed under the table) or n/a [x] (reason x, listed under the table:
+// the client library cannot express the scenario, so the router was not asked).
 
-/** Numbers each failure so a cell can point at its reason: "FAIL [3]". */
+const letter = (i) => (i < 26 ? String.fromCharCode(97 + i) : `z${i - 25}`);
+
+/** Numbers each failure and letters each distinct n/a reason so a cell can point at it: "FAIL [3]", "n/a [b]". */
 function index(results, columns) {
   const rows = [...new Set(results.map((result) => result.scenario))];
-  const failures = results.filter((result) => !result.ok);
+  const failures = results.filter((result) => result.outcome === 'fail');
+  const reasons = [...new Set(results.filter((result) => result.outcome === 'n/a').map((result) => result.reason))];
+  const notApplicable = reasons.map((reason, i) => {
+    const cells = results.filter((result) => result.outcome === 'n/a' && result.reason === reason);
+    const where = [...new Set(cells.map((result) => result.scenario))].map((scenario) => {
+      const cols = cells.filter((result) => result.scenario === scenario).map((result) => result.column);
+      return `${scenario} × ${cols.join(', ')}`;
+    });
+    return { tag: letter(i), reason, where };
+  });
   const cell = (scenario, column) => {
     const result = results.find((r) => r.scenario === scenario && r.column === column);
     if (!result) return '-';
-    return result.ok ? 'PASS' : `FAIL [${failures.indexOf(result) + 1}]`;
+    if (result.outcome === 'pass') return 'PASS';
+    if (result.outcome === 'n/a') return `n/a [${letter(reasons.indexOf(result.reason))}]`;
+    return `FAIL [${failures.indexOf(result) + 1}]`;
   };
-  return { rows, failures, cell, header: ['scenario', ...columns.map((column) => column.id)] };
+  return { rows, failures, notApplicable, cell, header: ['scenario', ...columns.map((column) => column.id)] };
 }
 
+const count = (results, outcome) => results.filter((result) => result.outcome === outcome).length;
+
+/** `conformance: N passed, M failed` — n/a cells are in neither count (see notApplicableLine). */
 export function summaryLine(results) {
-  const failed = results.filter((result) => !result.ok).length;
-  return `conformance: ${results.length - failed} passed, ${failed} failed`;
+  return `conformance: ${count(results, 'pass')} passed, ${count(results, 'fail')} failed`;
+}
+
+export function notApplicableLine(results) {
+  return `n/a: ${count(results, 'n/a')}`;
 }
 
 export function textReport(results, columns) {
-  const { rows, failures, cell, header } = index(results, columns);
+  const { rows, failures, notApplicable, cell, header } = index(results, columns);
   const table = [header, ...rows.map((row) => [row, ...columns.map((column) => cell(row, column.id))])];
   const widths = header.map((_, i) => Math.max(...table.map((line) => line[i].length)));
   const lines = table.map((line) => line.map((text, i) => text.padEnd(widths[i])).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('  '));
+  if (notApplicable.length) {
+    lines.push('', 'Not applicable (the client library cannot express it; the router is not tested there):');
+    for (const { tag, reason, where } of notApplicable) lines.push(`  [${tag}] ${reason}`, ...where.map((w) => `      ${w}`));
+  }
   if (failures.length) {
     lines.push('', 'Failures:');
     failures.forEach((f, i) => lines.push(`  [${i + 1}] ${f.scenario} × ${f.column}: ${f.reason}`));
@@ -31,7 +56,7 @@ export function textReport(results, columns) {
 }
 
 export function markdownReport(results, columns, { date, node, clients }) {
-  const { rows, failures, cell, header } = index(results, columns);
+  const { rows, failures, notApplicable, cell, header } = index(results, columns);
   const escape = (text) => text.replace(/\|/g, '\\|');
   const lines = [
     '# Conformance results',
@@ -42,10 +67,14 @@ export function markdownReport(results, columns, { date, node, clients }) {
     `| ${header.map(() => '---').join(' | ')} |`,
     ...rows.map((row) => `| ${[escape(row), ...columns.map((column) => cell(row, column.id))].join(' | ')} |`),
   ];
+  if (notApplicable.length) {
+    lines.push('', '## Not applicable', '', 'The client library cannot express the scenario, so the router is not tested there.', '');
+    for (const { tag, reason, where } of notApplicable) lines.push(`- **[${tag}]** ${escape(reason)} (${where.map(escape).join('; ')})`);
+  }
   if (failures.length) {
     lines.push('', '## Failures', '');
     failures.forEach((f, i) => lines.push(`${i + 1}. **${escape(f.scenario)} × ${f.column}**: ${escape(f.reason)}`));
   }
-  lines.push('', summaryLine(results), '');
+  lines.push('', notApplicableLine(results), summaryLine(results), '');
   return lines.join('\n');
 }

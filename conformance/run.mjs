@@ -1,7 +1,8 @@
 // Entry point: `npm run conformance` (builds first), or `node conformance/run.mjs [name-filter...]`
 // after `npm run build`. Prints the matrix, writes RESULTS.md on a full run, exits 1 if any cell failed.
+// The rows come from every conformance/scenarios*.mjs module (see loadScenarios below).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 if (typeof globalThis.WebSocket !== 'function') {
@@ -11,10 +12,32 @@ if (typeof globalThis.WebSocket !== 'function') {
   process.exit(spawnSync(process.execPath, args, { stdio: 'inherit' }).status ?? 1);
 }
 
-const { SCENARIOS } = await import('./scenarios.mjs');
 const { runMatrix, COLUMNS } = await import('./matrix.mjs');
-const { textReport, markdownReport, summaryLine } = await import('./report.mjs');
+const { textReport, markdownReport, summaryLine, notApplicableLine } = await import('./report.mjs');
 
+/**
+ * The rows: the SCENARIOS array of every `conformance/scenarios*.mjs` module, `scenarios.mjs` (Basic
+ * Profile) first, then the others by file name (`scenarios-advanced.mjs`, `scenarios-auth.mjs`, ...).
+ * A new module needs no wiring. Throws on a module without SCENARIOS and on a duplicate row name.
+ */
+async function loadScenarios() {
+  const names = readdirSync(new URL('.', import.meta.url)).filter((name) => /^scenarios(-[a-z0-9-]+)?\.mjs$/.test(name));
+  names.sort((a, b) => (a === 'scenarios.mjs' ? -1 : b === 'scenarios.mjs' ? 1 : a.localeCompare(b)));
+  const all = [];
+  const origin = new Map();
+  for (const name of names) {
+    const { SCENARIOS } = await import(new URL(`./${name}`, import.meta.url).href);
+    if (!Array.isArray(SCENARIOS)) throw new Error(`conformance/${name} does not export a SCENARIOS array`);
+    for (const scenario of SCENARIOS) {
+      if (origin.has(scenario.name)) throw new Error(`scenario "${scenario.name}" is in both ${origin.get(scenario.name)} and ${name}`);
+      origin.set(scenario.name, name);
+      all.push(scenario);
+    }
+  }
+  return all;
+}
+
+const SCENARIOS = await loadScenarios();
 const filters = process.argv.slice(2);
 const scenarios = filters.length ? SCENARIOS.filter((s) => filters.some((f) => s.name.includes(f))) : SCENARIOS;
 const started = Date.now();
@@ -34,6 +57,7 @@ const openHandles = () => process.getActiveResourcesInfo().filter((type) => /TCP
 for (let waited = 0; openHandles().length && waited < 1000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
 const handles = openHandles();
 if (handles.length) console.log(`warning: handles still open after the run: ${handles.join(', ')}; exiting anyway`);
-console.log(summaryLine(results));
-process.exitCode = results.every((result) => result.ok) ? 0 : 1;
+console.log(notApplicableLine(results));
+console.log(summaryLine(results)); // always the last line
+process.exitCode = results.some((result) => result.outcome === 'fail') ? 1 : 0;
 if (handles.length) process.exit();

@@ -1,15 +1,26 @@
 // AutobahnJS behind the common client interface (see ../clients.mjs).
 import { createRequire } from 'node:module';
 import autobahn from 'autobahn';
-import { WampCallError, clientError, deferred } from './wamp-error.mjs';
+import { WampCallError, NotApplicable, clientError, deferred } from './wamp-error.mjs';
 
 // autobahn console.warn()s every connection close; that chatter would drown the table.
 createRequire(import.meta.url)('autobahn/lib/log.js').warn = () => undefined;
 
 const SERIALIZERS = { json: 'JSONSerializer', msgpack: 'MsgpackSerializer', cbor: 'CBORSerializer' };
 
+/** What AutobahnJS cannot express; a scenario needing one of these is `n/a` in autobahn cells. */
+const CANCEL_LOCALLY =
+  'AutobahnJS 26 rejects the call itself on CANCEL with mode skip/killnowait, then treats the dealer\'s ' +
+  'ERROR wamp.error.canceled as a protocol violation ("CALL-ERROR received for non-pending request ID") ' +
+  'and closes its session; only mode kill works';
+export const AUTOBAHN_LIMITS = {
+  'caller.cancel.skip': CANCEL_LOCALLY,
+  'caller.cancel.killnowait': CANCEL_LOCALLY,
+};
+
 /** autobahn.Error → WampCallError; anything else (thrown strings, TypeErrors) → client:<name>. */
 function normalizeError(error) {
+  if (error instanceof NotApplicable) return error; // the cell is n/a, not a client error
   if (error instanceof autobahn.Error) return new WampCallError(error.error, error.args, error.kwargs);
   return clientError(error);
 }
@@ -19,6 +30,24 @@ function normalizeResult(result) {
   if (result instanceof autobahn.Result) return { args: result.args, kwargs: result.kwargs };
   if (result === null || result === undefined) return { args: [], kwargs: {} };
   return { args: [result], kwargs: {} };
+}
+
+/** `options` without undefined values (autobahn's msgpack encoder cannot carry `undefined`); undefined if empty. */
+function defined(options = {}) {
+  const entries = Object.entries(options).filter(([, value]) => value !== undefined);
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
+/** autobahn's Event → the EVENT.Details keys it carries (autobahn fills in `topic` for exact subscriptions too). */
+function eventDetails(event) {
+  const { publication, topic, publisher, publisher_authid, publisher_authrole, retained } = event ?? {};
+  return defined({ publication, topic, publisher, publisher_authid, publisher_authrole, retained: retained || undefined }) ?? {};
+}
+
+/** autobahn's Invocation → the INVOCATION.Details keys it carries (`procedure` falls back to the registered URI). */
+function invocationDetails(invocation) {
+  const { procedure, caller, caller_authid, caller_authrole } = invocation ?? {};
+  return defined({ procedure, caller, caller_authid, caller_authrole }) ?? {};
 }
 
 /** Calls `fn`, turning any rejection into a WampCallError. */
@@ -63,28 +92,53 @@ function wrap(connection, session, welcome, closed) {
     kind: 'autobahn',
     sessionId: session.id,
     welcome,
-    subscribe: (topic, onEvent) =>
-      op(() => session.subscribe(topic, (args, kwargs) => onEvent({ args, kwargs }))),
+    subscribe: (topic, onEvent, options) =>
+      op(() => session.subscribe(topic, (args, kwargs, event) => onEvent({ args, kwargs, details: eventDetails(event) }), defined(options))),
     unsubscribe: (subscription) => op(() => session.unsubscribe(subscription)),
-    publish: (topic, args, kwargs, { acknowledge = false } = {}) =>
+    publish: (topic, args, kwargs, { acknowledge = false, ...options } = {}) =>
       op(async () => {
-        const publication = await session.publish(topic, args, kwargs, acknowledge ? { acknowledge } : undefined);
+        const publication = await session.publish(topic, args, kwargs, defined({ ...options, acknowledge: acknowledge || undefined }));
         return { publicationId: publication?.id };
       }),
-    register: (procedure, handler) =>
+    register: (procedure, handler, options) =>
       op(() =>
-        session.register(procedure, async (args, kwargs) => {
-          try {
-            const result = await handler({ args, kwargs });
-            return new autobahn.Result(result?.args ?? [], result?.kwargs ?? {});
-          } catch (error) {
-            if (error instanceof WampCallError) throw new autobahn.Error(error.uri, error.args, error.kwargs);
-            throw error;
-          }
-        }),
+        session.register(
+          procedure,
+          async (args, kwargs, invocation) => {
+            try {
+              const progress = typeof invocation?.progress === 'function' ? (a, kw) => invocation.progress(a ?? [], kw) : null;
+              const result = await handler({ args, kwargs, details: invocationDetails(invocation), progress });
+              return new autobahn.Result(result?.args ?? [], result?.kwargs ?? {});
+            } catch (error) {
+              if (error instanceof WampCallError) throw new autobahn.Error(error.uri, error.args, error.kwargs);
+              throw error;
+            }
+          },
+          defined(options),
+        ),
       ),
     unregister: (registration) => op(() => session.unregister(registration)),
-    call: (procedure, args, kwargs) => op(async () => normalizeResult(await session.call(procedure, args, kwargs))),
+    call(procedure, args, kwargs, { timeout, disclose_me, onProgress } = {}) {
+      let pending;
+      const result = op(async () => {
+        // autobahn 26 returns a when.js promise: progressive results arrive through then()'s third callback.
+        pending = session.call(procedure, args, kwargs, defined({ timeout, disclose_me, receive_progress: onProgress ? true : undefined }));
+        const value = await new Promise((resolve, reject) =>
+          pending.then(resolve, reject, onProgress ? (progress) => onProgress(normalizeResult(progress)) : undefined),
+        );
+        return normalizeResult(value);
+      });
+      result.cancel = (mode) => {
+        const limit = AUTOBAHN_LIMITS[`caller.cancel.${mode ?? 'killnowait'}`]; // the spec's default mode
+        if (limit) throw new NotApplicable(limit);
+        try {
+          pending.cancel(defined({ mode }) ?? {});
+        } catch (error) {
+          throw normalizeError(error);
+        }
+      };
+      return result;
+    },
     close() {
       try {
         connection.close();

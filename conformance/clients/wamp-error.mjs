@@ -21,6 +21,18 @@ export function clientError(error) {
   return new WampCallError(`client:${name}`, [message]);
 }
 
+/**
+ * Thrown when a client library cannot express what a scenario needs (an adapter's LIMITS entry):
+ * the cell reads `n/a` with this reason instead of PASS or FAIL.
+ */
+export class NotApplicable extends Error {
+  /** @param {string} reason  says which library lacks what, and why */
+  constructor(reason) {
+    super(reason);
+    this.name = 'NotApplicable';
+  }
+}
+
 /** A promise with its resolve/reject exposed. */
 export function deferred() {
   let resolve, reject;
