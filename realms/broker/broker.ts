@@ -44,8 +44,7 @@ export class Broker {
     if (added) this.events.emit('subscribed', member, subscription);
     // spec: advanced/pubsub_event_retention.md — after SUBSCRIBED, only events it was eligible for.
     if (message.options.get_retained === true) {
-      for (const retained of this.retained.matching(subscription.topic, subscription.match)) {
-        if (!retained.filter.allows(member)) continue;
+      for (const retained of this.retained.matching(subscription.topic, subscription.match, (event) => event.filter.allows(member))) {
         member.send({
           type: MessageType.EVENT,
           subscription: subscription.id,

@@ -77,7 +77,9 @@ export class EventHistory {
     const time = Date.now();
     for (const history of this.topics) {
       if (uriMatches(topic, history.config.topic, history.config.match)) {
-        history.add({ time, topic, publication, details, args, kwargs, filter });
+        // The EVENT a pattern subscriber got carried the concrete topic; history keeps it too.
+        const stored = history.config.match === 'exact' ? details : { ...details, topic };
+        history.add({ time, topic, publication, details: stored, args, kwargs, filter });
       }
     }
   }

@@ -15,20 +15,36 @@ export interface RetainedEvent {
   filter: PublishFilter;
 }
 
+/**
+ * Retained publications kept per topic. A restricted publication (black/white lists) must not
+ * hide an earlier one that others may still receive, so each topic keeps its last few, newest
+ * last; a subscriber gets the newest one it is eligible for.
+ */
+const KEPT_PER_TOPIC = 8;
+
 export class RetainedEvents {
-  private readonly byTopic = new Map<string, RetainedEvent>();
+  private readonly byTopic = new Map<string, RetainedEvent[]>();
 
   set(event: RetainedEvent): void {
-    this.byTopic.set(event.topic, event);
+    let kept = this.byTopic.get(event.topic);
+    if (kept === undefined) this.byTopic.set(event.topic, (kept = []));
+    kept.push(event);
+    if (kept.length > KEPT_PER_TOPIC) kept.shift();
   }
 
-  /** The retained events a (topic, match) subscription covers. */
-  matching(topic: string, match: MatchPolicy): RetainedEvent[] {
-    if (match === 'exact') {
-      const event = this.byTopic.get(topic);
-      return event === undefined ? [] : [event];
+  /** Per topic the (topic, match) subscription covers, the newest event `eligible` accepts. */
+  matching(topic: string, match: MatchPolicy, eligible: (event: RetainedEvent) => boolean): RetainedEvent[] {
+    const newestEligible = (kept: RetainedEvent[]): RetainedEvent | undefined => {
+      for (let i = kept.length - 1; i >= 0; i--) if (eligible(kept[i])) return kept[i];
+      return undefined;
+    };
+    const topics = match === 'exact' ? [this.byTopic.get(topic) ?? []] : [...this.byTopic.values()].filter((kept) => uriMatches(kept[0].topic, topic, match));
+    const found: RetainedEvent[] = [];
+    for (const kept of topics) {
+      const event = newestEligible(kept);
+      if (event !== undefined) found.push(event);
     }
-    return [...this.byTopic.values()].filter((event) => uriMatches(event.topic, topic, match));
+    return found;
   }
 
   get size(): number {

@@ -54,6 +54,8 @@ export class LocalSession implements RealmMember, ManagedSession {
   private readonly pending = new Map<number, Pending>();
   private readonly procedures = new Map<number, ProcedureHandler>();
   private readonly handlers = new Map<number, EventHandler>();
+  /** Event handlers of SUBSCRIBEs not yet answered, by request id. */
+  private readonly subscribing = new Map<number, EventHandler>();
 
   constructor(
     private readonly realmRef: Realm,
@@ -97,9 +99,12 @@ export class LocalSession implements RealmMember, ManagedSession {
   }
 
   async subscribe(topic: string, handler: EventHandler, options: Dict = {}): Promise<number> {
-    const reply = await this.request((request) => ({ type: MessageType.SUBSCRIBE, request, options, topic }));
+    const reply = await this.request((request) => {
+      // Retained events follow SUBSCRIBED at once: the handler must be in place when it arrives.
+      this.subscribing.set(request, handler);
+      return { type: MessageType.SUBSCRIBE, request, options, topic };
+    });
     if (reply.type !== MessageType.SUBSCRIBED) throw new Error('unexpected reply to SUBSCRIBE');
-    this.handlers.set(reply.subscription, handler);
     return reply.subscription;
   }
 
@@ -156,8 +161,16 @@ export class LocalSession implements RealmMember, ManagedSession {
         this.invoke(message.request, message.registration, message.args ?? [], message.kwargs ?? {}, message.details);
         return;
       case MessageType.ERROR: {
+        this.subscribing.delete(message.request);
         const pending = this.take(message.request);
         pending?.reject(new WampError(message.error, String(message.args?.[0] ?? message.error), message.args, message.kwargs));
+        return;
+      }
+      case MessageType.SUBSCRIBED: {
+        const handler = this.subscribing.get(message.request);
+        this.subscribing.delete(message.request);
+        if (handler !== undefined) this.handlers.set(message.subscription, handler);
+        this.take(message.request)?.resolve(message);
         return;
       }
       default:
