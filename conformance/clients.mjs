@@ -29,11 +29,14 @@ export const SERIALIZERS = ['json', 'msgpack', 'cbor'];
 const CONNECTORS = { autobahn: connectAutobahn, wampy: connectWampy };
 const LIMITS = { autobahn: AUTOBAHN_LIMITS, wampy: WAMPY_LIMITS };
 
-/** Opens a session of `kind` over `serializer`; rejects if the router does not WELCOME it. */
-export function connect(kind, serializer, url, realm = 'realm1') {
+/**
+ * Opens a session of `kind` over `serializer`; rejects if the router does not WELCOME it (with the
+ * ABORT reason as a WampCallError). `login` (auth rows): see clients/auth.mjs.
+ */
+export function connect(kind, serializer, url, realm = 'realm1', login = undefined) {
   const connector = CONNECTORS[kind];
   if (!connector) throw new Error(`unknown client kind "${kind}"`);
-  return connector(url, serializer, realm);
+  return connector(url, serializer, realm, login);
 }
 
 /**

@@ -25,7 +25,8 @@ export async function runMatrix(scenarios) {
 }
 
 async function runCell(scenario, column) {
-  const router = createRouter({ log: { level: 'silent' }, listeners: [{ type: 'websocket', host: '127.0.0.1', port: 0 }] });
+  // A scenario may bring its own realms (auth rows: scenarios-auth.mjs).
+  const router = createRouter({ ...scenario.router, log: { level: 'silent' }, listeners: [{ type: 'websocket', host: '127.0.0.1', port: 0 }] });
   const [{ url }] = await router.start();
   const clients = [];
   const ctx = {
@@ -33,8 +34,10 @@ async function runCell(scenario, column) {
     serializer: column.serializer,
     other: CLIENT_KINDS.find((kind) => kind !== column.kind),
     stats: () => router.stats(),
-    async connect(kind = column.kind, serializer = column.serializer) {
-      const client = await connectClient(kind, serializer, url);
+    router,
+    /** `options`: { realm, login } for the auth rows. */
+    async connect(kind = column.kind, serializer = column.serializer, options = {}) {
+      const client = await connectClient(kind, serializer, url, options.realm, options.login);
       clients.push(client);
       return client;
     },

@@ -1,16 +1,18 @@
 // The realm tier of dispatch: one table from message type to handler. Cross-cutting steps
-// (URI checks, reserved namespace, payload passthru) run here once, never inside handlers.
+// (URI checks, reserved namespace, payload passthru, authorization) run here once, never
+// inside handlers.
 import { MessageType, messageTypeName } from './protocol/message-type.js';
-import type { Message, MessageOf } from './protocol/messages.js';
+import type { Dict, Message, MessageOf } from './protocol/messages.js';
 import { ErrorUri } from './protocol/uris.js';
 import { ProtocolViolation, WampError } from './protocol/errors.js';
 import { isReservedUri, isValidUri } from './protocol/uri-check.js';
 import type { RealmMember } from './member.js';
 import type { Realm } from './realm.js';
 import type { MatchPolicy } from './uri-match/uri-matcher.js';
+import { AuthzErrorUri, notAuthorized, type Action, type Decision } from './authorizer.js';
 
-/** What a message asks to do, for URI rules now and for authorization later. */
-export type Action = 'publish' | 'subscribe' | 'call' | 'register';
+/** What a message asks to do: for URI rules and for authorization (realms/authorizer.ts). */
+export type { Action } from './authorizer.js';
 
 interface Route<T extends Message['type']> {
   action?: Action;
@@ -47,30 +49,126 @@ export const REALM_MESSAGE_TYPES: ReadonlySet<number> = new Set(Object.keys(ROUT
 /** Error URI for a router bug while handling a request: the request fails, the router goes on. */
 export const INTERNAL_ERROR_URI = 'sprocket.error.internal';
 
+/** ABORT reason when a session floods messages while an authorization decision is pending. */
+export const BACKLOG_URI = 'sprocket.error.backlog';
+
+type AnyRoute = Route<Message['type']>;
+
 /**
  * Routes one message from an established session. Request failures become ERROR replies;
  * a ProtocolViolation propagates to the session, which aborts.
  */
 export function dispatch(realm: Realm, member: RealmMember, message: Message): void {
-  const route = (ROUTES as Partial<Record<number, Route<Message['type']>>>)[message.type];
+  // ── authorization: order (DESIGN.md) — behind a pending decision, later messages wait ──
+  // YIELD and ERROR answer the router's own INVOCATIONs: they need no decision and carry no
+  // ordering guarantee against the session's requests, so they pass (a callee that serves the
+  // dynamic authorizer itself would otherwise wait for its own answer).
+  if (realm.pending.waiting(member.id) && message.type !== MessageType.YIELD && message.type !== MessageType.ERROR) {
+    return waitBehind(realm, member, message);
+  }
+  const route = (ROUTES as Partial<Record<number, AnyRoute>>)[message.type];
   if (route === undefined) {
     throw new ProtocolViolation(`${messageTypeName(message.type) ?? message.type} is not allowed in an established session`);
   }
   try {
-    if (route.uriOf !== undefined) checkUri(realm, member, route.uriOf(message), route.action, matchOf(message));
-    checkPassthru(message);
-    route.handle(realm, member, message);
+    run(realm, member, message, route);
   } catch (error) {
-    if (error instanceof ProtocolViolation) throw error;
-    if (error instanceof WampError) {
-      answerWithError(member, message, error);
-      return;
+    fail(realm, member, message, error);
+  }
+}
+
+function run(realm: Realm, member: RealmMember, message: Message, route: AnyRoute): void {
+  let target = message;
+  if (route.uriOf !== undefined) {
+    const uri = route.uriOf(message);
+    checkUri(realm, member, uri, route.action, matchOf(message));
+    checkPassthru(message);
+    // ── authorization: once per request, here and nowhere else (realms/authorizer.ts) ──
+    if (route.action !== undefined && !member.trusted) {
+      const verdict = realm.authorizer.authorize(member, uri, route.action, (message as { options: Dict }).options);
+      if (!isDecision(verdict)) return suspend(realm, member, message, route, route.action, uri, verdict);
+      target = decided(member, message, route.action, uri, verdict);
     }
-    realm.logger.error(
-      { err: error, session: member.id, realm: realm.name, messageType: messageTypeName(message.type) },
-      'router bug while handling a message',
-    );
-    answerWithError(member, message, new WampError(INTERNAL_ERROR_URI, 'internal router error; the request was not carried out'));
+  } else {
+    checkPassthru(message);
+  }
+  route.handle(realm, member, target);
+}
+
+/** Failure of one request: ERROR reply; a ProtocolViolation goes up to the session. */
+function fail(realm: Realm, member: RealmMember, message: Message, error: unknown): void {
+  if (error instanceof ProtocolViolation) throw error;
+  if (error instanceof WampError) {
+    answerWithError(member, message, error);
+    return;
+  }
+  realm.logger.error(
+    { err: error, session: member.id, realm: realm.name, messageType: messageTypeName(message.type) },
+    'router bug while handling a message',
+  );
+  answerWithError(member, message, new WampError(INTERNAL_ERROR_URI, 'internal router error; the request was not carried out'));
+}
+
+function isDecision(verdict: Decision | Promise<Decision>): verdict is Decision {
+  return typeof (verdict as Decision).allow === 'boolean';
+}
+
+/** Applies a decision: throws for a denial, forces disclosure when the rule says so. */
+function decided(member: RealmMember, message: Message, action: Action, uri: string, decision: Decision): Message {
+  if (!decision.allow) {
+    // spec: advanced/uris.md#authorization — a failed authorizer fails secure.
+    if (decision.failure !== undefined) throw new WampError(AuthzErrorUri.authorizationFailed, `${decision.failure}; ${action} "${uri}" was refused`);
+    throw notAuthorized(member, action, uri);
+  }
+  if (!decision.disclose) return message;
+  if (message.type === MessageType.CALL || message.type === MessageType.PUBLISH) {
+    return { ...message, options: { ...message.options, disclose_me: true } };
+  }
+  return message;
+}
+
+/** A dynamic decision is pending: this session's later messages wait until it is made. */
+function suspend(realm: Realm, member: RealmMember, message: Message, route: AnyRoute, action: Action, uri: string, verdict: Promise<Decision>): void {
+  realm.pending.open(member.id);
+  verdict.then(
+    (decision) => resume(realm, member, message, route, action, uri, decision),
+    (error: unknown) => resume(realm, member, message, route, action, uri, { allow: false, disclose: false, failure: `the authorizer failed (${String(error)})` }),
+  );
+}
+
+function waitBehind(realm: Realm, member: RealmMember, message: Message): void {
+  if (realm.pending.push(member.id, message)) return;
+  realm.pending.drop(member.id);
+  member.close('abort', BACKLOG_URI, `more than ${realm.pending.limit} messages arrived while an authorization decision was pending`);
+}
+
+/** The decision is made: handle the message, then the ones that waited, in order. */
+function resume(realm: Realm, member: RealmMember, message: Message, route: AnyRoute, action: Action, uri: string, decision: Decision): void {
+  // The session may have left meanwhile; then nothing it sent is carried out.
+  if (realm.members.get(member.id) !== member || !member.isOpen()) {
+    realm.pending.drop(member.id);
+    return;
+  }
+  const waiting = realm.pending.take(member.id);
+  try {
+    try {
+      route.handle(realm, member, decided(member, message, action, uri, decision));
+    } catch (error) {
+      fail(realm, member, message, error);
+    }
+    for (let i = 0; i < waiting.length; i++) {
+      if (!member.isOpen()) return;
+      dispatch(realm, member, waiting[i]);
+      if (realm.pending.waiting(member.id)) {
+        // Another decision is pending: the rest waits behind it, still in order.
+        for (let j = i + 1; j < waiting.length; j++) realm.pending.push(member.id, waiting[j]);
+        return;
+      }
+    }
+  } catch (error) {
+    // A waiting message broke the protocol: what the session tier would have done at once.
+    if (error instanceof ProtocolViolation) member.close('abort', error.uri, error.message);
+    else realm.logger.error({ err: error, session: member.id, realm: realm.name }, 'router bug while resuming after authorization');
   }
 }
 

@@ -1,5 +1,5 @@
 // A realm: its members, broker and dealer. Routing state changes synchronously.
-import type { Message } from './protocol/messages.js';
+import type { Dict, Message } from './protocol/messages.js';
 import type { UriCheckMode } from './protocol/uri-check.js';
 import type { RealmMember } from './member.js';
 import { Broker, type BrokerOptions } from './broker/broker.js';
@@ -7,6 +7,9 @@ import { Dealer, type DealerOptions } from './dealer/dealer.js';
 import { dispatch } from './dispatch.js';
 import { RealmEvents } from './realm-events.js';
 import { MetaApi, type MetaApiOptions } from './meta/meta-api.js';
+import { createAuthorizer, type Authorizer, type RoleConfig } from './authorizer.js';
+import { InternalCaller, type InternalResult } from './authz/internal-caller.js';
+import { PendingQueues } from './authz/pending.js';
 
 /** The little of a logger the core needs; pino's Logger satisfies it. */
 export interface RealmLogger {
@@ -25,6 +28,10 @@ export interface RealmOptions {
   broker?: Partial<BrokerOptions>;
   /** The WAMP meta API (realms/meta): on unless `enabled: false`. */
   metaApi?: MetaApiOptions;
+  /** Roles and their permissions; none (undefined) allows everything (realms/authorizer.ts). */
+  roles?: RoleConfig[];
+  /** An Authorizer of your own instead of the role rules (embedding). */
+  authorizer?: Authorizer;
 }
 
 /** Counts for `router.stats()`, so tests and operators can see nothing is left behind. */
@@ -47,6 +54,12 @@ export class Realm {
   readonly members = new Map<number, RealmMember>();
   /** The meta API's trusted internal member and its state; undefined when disabled. */
   readonly meta: MetaApi | undefined;
+  /** Decides every publish, subscribe, call and register of an untrusted member (dispatch.ts). */
+  readonly authorizer: Authorizer;
+  /** Messages waiting behind a pending (dynamic) authorization decision, per session. */
+  readonly pending = new PendingQueues();
+  /** The router's own caller (dynamic authorizer and authenticators); created on first use. */
+  private caller: InternalCaller | undefined;
 
   constructor(options: RealmOptions) {
     this.name = options.name;
@@ -54,6 +67,7 @@ export class Realm {
     this.logger = options.logger;
     this.broker = new Broker(this.events, options.broker);
     this.dealer = new Dealer(this.events, options.dealer);
+    this.authorizer = options.authorizer ?? createAuthorizer(options.roles, this);
     // meta API: attached last, it REGISTERs through this realm's dispatcher like any client.
     this.meta = options.metaApi?.enabled === false ? undefined : new MetaApi(this, options.metaApi);
   }
@@ -66,6 +80,8 @@ export class Realm {
   /** Removes a member and everything it held; callers waiting on it get wamp.error.canceled. */
   leave(member: RealmMember): void {
     if (!this.members.delete(member.id)) return;
+    this.pending.drop(member.id);
+    this.authorizer.sessionLeft(member);
     this.broker.removeSession(member);
     this.dealer.removeSession(member);
     this.events.emit('sessionLeft', member);
@@ -73,6 +89,15 @@ export class Realm {
 
   handle(member: RealmMember, message: Message): void {
     dispatch(this, member, message);
+  }
+
+  /**
+   * CALLs a procedure as the router's own trusted caller, through this realm's dealer like any
+   * client (dynamic authorizer, dynamic authenticators). Rejects with a WampError.
+   */
+  call(procedure: string, args: unknown[], kwargs: Dict, timeoutMs: number): Promise<InternalResult> {
+    this.caller ??= new InternalCaller(this);
+    return this.caller.call(procedure, args, kwargs, timeoutMs);
   }
 
   /** Internal members (the meta API) and what only they hold are not counted. */
@@ -89,7 +114,7 @@ export class Realm {
       subscriptions,
       registrations,
       invocations: this.dealer.invocations.size,
-      timers: this.dealer.timers,
+      timers: this.dealer.timers + (this.caller?.timers ?? 0),
     };
   }
 }

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { createRouter } from './router.js';
 import { ConfigError } from './config-schema.js';
 import { DEFAULTS, type RouterConfigInput, type LogLevel } from './config.js';
+import { startDemo, type DemoHandle } from './demo.js';
 
 const HELP = `Usage: sprocket [options]
 
@@ -17,6 +18,8 @@ Options:
   --port PORT         port of the first WebSocket listener (default 8080; 0 picks a free one)
   --realm NAME        serve this realm; repeat for several (added to the config file's realms)
   --log-level LEVEL   fatal, error, warn, info (default), debug, trace or silent
+  --no-demo           without --config the router runs the browser demo (ticker and
+                      demo.add in realm1, page at http://127.0.0.1:8080/); this turns it off
   -h, --help          show this help
   -v, --version       print the version
 `;
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         realm: { type: 'string', multiple: true },
         'log-level': { type: 'string' },
+        'no-demo': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -111,10 +115,22 @@ async function main(): Promise<void> {
     process.stdout.write(`Sprocket listening on ${address.url} (realms: ${realms})\n`);
   }
 
+  // The browser demo (router/demo.ts, web/): only with the default config, never from createRouter().
+  let demo: DemoHandle | undefined;
+  if (flags.config === undefined && flags['no-demo'] !== true && router.config.realms.some((realm) => realm.name === 'realm1')) {
+    demo = await startDemo(router, { realm: 'realm1' });
+    const web = addresses.find((address) => address.type === 'websocket');
+    if (web !== undefined) {
+      const page = `${web.url.slice(0, web.url.length - web.path.length).replace(/^ws/, 'http')}/`;
+      process.stdout.write(`Demo page: ${page}\n`);
+    }
+  }
+
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    demo?.stop();
     router.logger.info({ signal }, 'shutting down');
     router.close().then(
       () => process.exit(0),

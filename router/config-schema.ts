@@ -2,6 +2,9 @@
 // rule ("realms[0].name: must be a string") so a user can fix the file without guessing.
 import { Ajv, type ErrorObject } from 'ajv';
 import type { RouterConfigInput } from './config.js';
+// issue 5: authentication and authorization keys (router/auth/config-schema.ts, config-check.ts)
+import { LISTENER_AUTH_SCHEMA, REALM_AUTH_SCHEMA, ROLES_SCHEMA, TRUST_PROXY_SCHEMA } from './auth/config-schema.js';
+import { checkAuthConfig } from './auth/config-check.js';
 
 const uri = { type: 'string', pattern: '^([^\\s.#]+\\.)*([^\\s.#]+)$' };
 
@@ -19,13 +22,77 @@ export const CONFIG_SCHEMA = {
         additionalProperties: false,
         required: ['type'],
         properties: {
-          type: { enum: ['websocket'] },
+          type: { enum: ['websocket', 'rawsocket'] },
           host: { type: 'string', minLength: 1 },
           port: { type: 'integer', minimum: 0, maximum: 65535 },
           path: { type: 'string', pattern: '^/' },
           maxMessageSize: { type: 'integer', minimum: 1024, maximum: 1073741824 },
           helloTimeoutMs: { type: 'integer', minimum: 1 },
+          // ── HTTP side of a WebSocket listener (router/http, README, "The HTTP side of a listener") ──
+          web: {
+            anyOf: [
+              { const: false },
+              { type: 'object', additionalProperties: false, properties: { root: { type: 'string', minLength: 1 } } },
+            ],
+          },
+          health: { type: 'boolean' },
+          metrics: { type: 'boolean' },
+          bridge: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['realm', 'tokens'],
+            properties: {
+              realm: uri,
+              authrole: { type: 'string', minLength: 1 },
+              tokens: { type: 'array', minItems: 1, items: { type: 'string', minLength: 16 } },
+              hmacSecret: { type: 'string', minLength: 16 },
+              maxBodySize: { type: 'integer', minimum: 1, maximum: 1073741824 },
+              callTimeoutMs: { type: 'integer', minimum: 0 },
+            },
+          },
+          allowedOrigins: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$' } },
+          // ── end HTTP side ──
+          // ── RawSocket and TLS listeners (issue 6, transports) ──
+          unixPath: { type: 'string', minLength: 1 },
+          maxConnections: { type: 'integer', minimum: 1 },
+          minClientMessageSize: { type: 'integer', minimum: 512, maximum: 16777216 },
+          tls: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['cert', 'key'],
+            properties: {
+              cert: { type: 'string', minLength: 1 },
+              key: { type: 'string', minLength: 1 },
+              ca: { type: 'string', minLength: 1 },
+              requestClientCert: { type: 'boolean' },
+            },
+          },
+          // ── authentication (issue 5, README, "Authentication and authorization") ──
+          auth: LISTENER_AUTH_SCHEMA,
+          trustProxy: TRUST_PROXY_SCHEMA,
         },
+        // Keys of one listener type are refused on the other, so a misplaced key is never silently ignored.
+        allOf: [
+          {
+            if: { properties: { type: { const: 'rawsocket' } } },
+            then: { properties: { path: false } },
+          },
+          // HTTP side (router/http): only a WebSocket listener has an HTTP server.
+          {
+            if: { properties: { type: { const: 'rawsocket' } } },
+            then: { properties: { web: false, health: false, metrics: false, bridge: false, allowedOrigins: false } },
+          },
+          {
+            if: { properties: { type: { const: 'websocket' } } },
+            then: { properties: { unixPath: false, maxConnections: false, minClientMessageSize: false } },
+          },
+          // issue 5: X-Forwarded-For exists only on WebSocket (HTTP) connections.
+          {
+            if: { properties: { type: { const: 'rawsocket' } } },
+            then: { properties: { trustProxy: false } },
+          },
+        ],
+        // ── end RawSocket and TLS listeners ──
       },
     },
     realms: {
@@ -69,6 +136,9 @@ export const CONFIG_SCHEMA = {
               maxCallsPerCallee: { type: 'integer', minimum: 1 },
             },
           },
+          // ── authentication and authorization (issue 5, README, "Authentication and authorization") ──
+          auth: REALM_AUTH_SCHEMA,
+          roles: ROLES_SCHEMA,
         },
       },
     },
@@ -115,6 +185,8 @@ function describe(error: ErrorObject): string {
       const type = String(params.type);
       return `${path}: must be ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
     }
+    case 'false schema':
+      return `${path}: not allowed for this listener type`;
     case 'pattern':
       return `${path}: ${path.endsWith('name') ? 'must be a valid URI' : `must match ${String(params.pattern)}`}`;
     default:
@@ -124,6 +196,12 @@ function describe(error: ErrorObject): string {
 
 /** Validates a parsed config file; throws ConfigError listing every problem. */
 export function validateConfig(value: unknown): RouterConfigInput {
-  if (validate(value)) return value as RouterConfigInput;
-  throw new ConfigError((validate.errors ?? []).map(describe));
+  if (validate(value)) {
+    // issue 5: references the schema cannot express (roles of principals, duplicates)
+    const problems = checkAuthConfig(value as { realms?: unknown });
+    if (problems.length > 0) throw new ConfigError(problems);
+    return value as RouterConfigInput;
+  }
+  // an `if`/`then` failure is explained by the error of the rule inside `then`
+  throw new ConfigError((validate.errors ?? []).filter((error) => error.keyword !== 'if').map(describe));
 }

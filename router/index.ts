@@ -10,3 +10,5 @@ export { WampError, ProtocolViolation } from '../realms/protocol/errors.js';
 export { ErrorUri } from '../realms/protocol/uris.js';
 export { MessageType } from '../realms/protocol/message-type.js';
 export type { Message, Dict, Args } from '../realms/protocol/messages.js';
+export { startDemo, DEMO_URIS } from './demo.js';
+export type { DemoOptions, DemoHandle } from './demo.js';

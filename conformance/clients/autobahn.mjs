@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import autobahn from 'autobahn';
 import { WampCallError, NotApplicable, clientError, deferred } from './wamp-error.mjs';
+import { autobahnLoginOptions } from './auth.mjs';
 
 // autobahn console.warn()s every connection close; that chatter would drown the table.
 createRequire(import.meta.url)('autobahn/lib/log.js').warn = () => undefined;
@@ -59,7 +60,7 @@ async function op(fn) {
   }
 }
 
-export function connectAutobahn(url, serializer, realm) {
+export function connectAutobahn(url, serializer, realm, login) {
   return new Promise((resolve, reject) => {
     const closed = deferred();
     const connection = new autobahn.Connection({
@@ -67,6 +68,7 @@ export function connectAutobahn(url, serializer, realm) {
       realm,
       max_retries: 0,
       serializers: [new autobahn.serializer[SERIALIZERS[serializer]]()],
+      ...autobahnLoginOptions(login), // auth rows (scenarios-auth.mjs)
       // A callee raising autobahn.Error is normal here; report only real bugs.
       on_user_error: (error, message) => {
         if (!(error instanceof autobahn.Error)) console.error('autobahn:', message, error);
@@ -80,7 +82,8 @@ export function connectAutobahn(url, serializer, realm) {
     connection.onclose = (reason, details) => {
       // reason "closed" = clean WebSocket close; details.reason = the peer's GOODBYE reason.
       closed.resolve({ clean: reason === 'closed', goodbyeReason: details?.reason ?? undefined });
-      if (!opened) reject(clientError(new Error(`connection ${reason}`)));
+      // An ABORT (auth rows) carries the router's reason and message.
+      if (!opened) reject(details?.reason ? new WampCallError(details.reason, [details.message ?? '']) : clientError(new Error(`connection ${reason}`)));
       return true; // never reconnect
     };
     connection.open();

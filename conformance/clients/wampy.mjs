@@ -5,6 +5,7 @@ import { MsgpackSerializer } from 'wampy/MsgpackSerializer.js';
 import { CborSerializer } from 'wampy/CborSerializer.js';
 import WebSocket from 'ws';
 import { WampCallError, NotApplicable, clientError, deferred } from './wamp-error.mjs';
+import { wampyLoginOptions } from './auth.mjs';
 
 /** Turns BigInts that fit a JS number back into numbers, anywhere in a decoded message. */
 function safeBigIntsToNumbers(value) {
@@ -37,6 +38,8 @@ const GOODBYE = 6;
 
 /** wampy's WampError family → WampCallError; its local errors (UriError, WebsocketError, ...) → client:<name>. */
 function normalizeError(error) {
+  // ABORT (auth rows): the router's reason and message.
+  if (error instanceof Errors.AbortError) return new WampCallError(error.errorUri, [error.details?.message ?? '']);
   if (error instanceof NotApplicable) return error; // the cell is n/a, not a client error
   if (error instanceof Errors.WampError) return new WampCallError(error.errorUri, error.argsList ?? [], error.argsDict ?? {});
   return clientError(error);
@@ -67,9 +70,9 @@ function toPayloadObject(args, kwargs) {
   return defined({ argsList: args ?? [], argsDict: kwargs && Object.keys(kwargs).length ? kwargs : undefined });
 }
 
-export async function connectWampy(url, serializer, realm) {
+export async function connectWampy(url, serializer, realm, login) {
   const closed = deferred();
-  const client = new Wampy(url, { realm, ws: WebSocket, serializer: new SERIALIZERS[serializer](), autoReconnect: false });
+  const client = new Wampy(url, { realm, ws: WebSocket, serializer: new SERIALIZERS[serializer](), autoReconnect: false, ...wampyLoginOptions(login) });
 
   // Quirk workarounds (see README): these hook wampy internals on this one instance.
   // 1. wampy refuses "wamp." URIs before sending; let the router be the one to judge.

@@ -7,7 +7,8 @@ import { isId } from '../protocol/ids.js';
 import type { RealmMember } from '../member.js';
 import type { Subscription } from '../broker/subscriptions.js';
 import type { HistoryQuery } from '../broker/history.js';
-import { idArg, invalidArgument, isProtected, type MetaContext, type MetaProcedure } from './procedure.js';
+import { idArg, invalidArgument, isProtected, type MetaContext, type MetaProcedure, type MetaResult } from './procedure.js';
+import type { Realm } from '../realm.js';
 
 // RFC 3339 date-time (section 5.6): full-date "T" full-time, with a Z or numeric offset.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -49,12 +50,14 @@ export function historyQuery(kwargs: Dict): HistoryQuery {
 
 /**
  * spec: #security-aspects — "a peer must be allowed to subscribe to a desired subscription first".
- * Sprocket has no authorizer yet, so every session that may call get_events may subscribe; when
- * the Authorizer lands, ask it for ('subscribe', subscription.topic) here and refuse with
- * wamp.error.not_authorized.
+ * The realm's authorizer decides (synchronously for static role rules; a dynamic authorizer
+ * answers later, and so does this procedure).
  */
-function maySubscribe(_caller: RealmMember, _subscription: Subscription): boolean {
-  return true;
+function maySubscribe(realm: Realm, caller: RealmMember, subscription: Subscription): boolean | Promise<boolean> {
+  if (caller.trusted) return true;
+  const verdict = realm.authorizer.authorize(caller, subscription.topic, 'subscribe', {});
+  if ('allow' in verdict) return verdict.allow;
+  return verdict.then((decision) => decision.allow);
 }
 
 export function eventHistoryProcedures(context: MetaContext): MetaProcedure[] {
@@ -69,11 +72,17 @@ export function eventHistoryProcedures(context: MetaContext): MetaProcedure[] {
         const query = historyQuery(kwargs);
         const subscription = broker.subscriptions.get(id);
         if (subscription === undefined) throw new WampError(ErrorUri.noSuchSubscription, `no subscription with ID ${id} exists on this broker`);
-        if (isProtected(subscription.topic, caller) || !maySubscribe(caller, subscription)) {
-          throw new WampError(ErrorUri.notAuthorized, `not authorized to read the event history of "${subscription.topic}"`);
-        }
+        const refused = (): WampError => new WampError(ErrorUri.notAuthorized, `not authorized to read the event history of "${subscription.topic}"`);
+        if (isProtected(subscription.topic, caller)) throw refused();
         // Eligibility (authid/authrole lists) is applied per event by the history itself.
-        return { args: broker.history.query(subscription.id, subscription.topic, subscription.match, caller, query) };
+        const answer = (): MetaResult => ({ args: broker.history.query(subscription.id, subscription.topic, subscription.match, caller, query) });
+        const allowed = maySubscribe(context.realm, caller, subscription);
+        if (allowed === true) return answer();
+        if (allowed === false) throw refused();
+        return allowed.then((yes) => {
+          if (!yes) throw refused();
+          return answer();
+        });
       },
     },
   ];

@@ -9,8 +9,13 @@ import type { RealmMember } from '../member.js';
 import type { Realm } from '../realm.js';
 import { INTERNAL_ERROR_URI } from '../dispatch.js';
 
-/** Answers one INVOCATION: the YIELD payload (undefined: no value), or throws a WampError. */
-export type InvocationHandler = (invocation: Invocation) => { args?: Args; kwargs?: Dict } | undefined;
+type InvocationAnswer = { args?: Args; kwargs?: Dict } | undefined;
+
+/**
+ * Answers one INVOCATION: the YIELD payload (undefined: no value), or throws a WampError; a
+ * Promise of either when the answer waits for the authorizer (wamp.subscription.get_events).
+ */
+export type InvocationHandler = (invocation: Invocation) => InvocationAnswer | Promise<InvocationAnswer>;
 
 export class InternalMember implements RealmMember {
   /** Global-scope random id, like every session id (basic/building_blocks.md#ids). */
@@ -75,25 +80,39 @@ export class InternalMember implements RealmMember {
   }
 
   private invoke(invocation: Invocation): void {
-    let answer: Message;
+    let result: InvocationAnswer | Promise<InvocationAnswer>;
     try {
       const handler = this.handlers.get(invocation.registration);
       if (handler === undefined) throw new WampError('wamp.error.no_such_registration', 'meta procedure handler is gone');
-      const result = handler(invocation);
-      answer = { type: MessageType.YIELD, request: invocation.request, options: {}, args: result?.args, kwargs: result?.kwargs };
+      result = handler(invocation);
     } catch (error) {
-      const wampError = error instanceof WampError ? error : this.bug(error, invocation);
-      answer = {
-        type: MessageType.ERROR,
-        requestType: MessageType.INVOCATION,
-        request: invocation.request,
-        details: {},
-        error: wampError.uri,
-        args: wampError.args ?? [wampError.message],
-        kwargs: wampError.kwargs,
-      };
+      return this.fail(invocation, error);
     }
-    this.realmRef.handle(this, answer);
+    if (result instanceof Promise) {
+      result.then(
+        (value) => this.yieldResult(invocation, value),
+        (error: unknown) => this.fail(invocation, error),
+      );
+      return;
+    }
+    this.yieldResult(invocation, result);
+  }
+
+  private yieldResult(invocation: Invocation, result: InvocationAnswer): void {
+    this.realmRef.handle(this, { type: MessageType.YIELD, request: invocation.request, options: {}, args: result?.args, kwargs: result?.kwargs });
+  }
+
+  private fail(invocation: Invocation, error: unknown): void {
+    const wampError = error instanceof WampError ? error : this.bug(error, invocation);
+    this.realmRef.handle(this, {
+      type: MessageType.ERROR,
+      requestType: MessageType.INVOCATION,
+      request: invocation.request,
+      details: {},
+      error: wampError.uri,
+      args: wampError.args ?? [wampError.message],
+      kwargs: wampError.kwargs,
+    });
   }
 
   private bug(error: unknown, invocation: Invocation): WampError {

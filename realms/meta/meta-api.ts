@@ -141,8 +141,10 @@ export class MetaApi implements RealmObserver, MetaContext {
       const caller = this.callerOf(invocation);
       // The caller left: the dealer has forgotten the call and drops whatever we answer.
       if (caller === undefined) throw new WampError(ErrorUri.canceled, 'the caller has left');
-      if (procedure.privileged === true && !this.allowKill.has(caller.authrole)) {
-        throw new WampError(ErrorUri.notAuthorized, `authrole "${caller.authrole}" is not allowed to call ${procedure.uri} (realm metaApi.allowKill)`);
+      // Privileged (kill*, remove_*): metaApi.allowKill, or a role the authorizer grants the call
+      // explicitly (never the allow-all default of a realm without roles).
+      if (procedure.privileged === true && !this.allowKill.has(caller.authrole) && !this.realm.authorizer.grants(caller, procedure.uri, 'call')) {
+        throw new WampError(ErrorUri.notAuthorized, `authrole "${caller.authrole}" is not allowed to call ${procedure.uri} (realm metaApi.allowKill or a role permission)`);
       }
       return procedure.handle({ args: invocation.args ?? [], kwargs: invocation.kwargs ?? {}, caller });
     };

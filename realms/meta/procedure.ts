@@ -35,8 +35,8 @@ export interface MetaProcedure {
   uri: string;
   /** Only authroles listed in `metaApi.allowKill` may call it (kill*, remove_*). */
   privileged?: boolean;
-  /** Throws WampError to answer with ERROR. */
-  handle(call: MetaCall): MetaResult | undefined;
+  /** Throws WampError to answer with ERROR; a Promise (an async authorizer check) answers later. */
+  handle(call: MetaCall): MetaResult | undefined | Promise<MetaResult | undefined>;
 }
 
 /** What a meta API family needs from the meta API. */

@@ -1,6 +1,5 @@
-// HELLO → WELCOME | ABORT (spec: basic/sessions.md#session-establishment). Anonymous only
-// for now; authentication methods join here.
-import { randomBytes } from 'node:crypto';
+// HELLO → WELCOME | ABORT (spec: basic/sessions.md#session-establishment): the realm and the
+// client's roles are checked here; authentication (CHALLENGE/AUTHENTICATE) is router/auth's.
 import type { Dict, Hello } from '../../realms/protocol/messages.js';
 import { ErrorUri } from '../../realms/protocol/uris.js';
 import { isValidUri } from '../../realms/protocol/uri-check.js';
@@ -21,7 +20,7 @@ export interface Identity {
 }
 
 export type HandshakeOutcome =
-  | { ok: true; realm: Realm; identity: Identity; roles: Dict }
+  | { ok: true; realm: Realm; roles: Dict }
   | { ok: false; reason: string; message: string };
 
 function refuse(reason: string, message: string): HandshakeOutcome {
@@ -39,23 +38,13 @@ export function acceptHello(hello: Hello, realms: RealmRegistry): HandshakeOutco
       'HELLO.Details.roles must be a dictionary announcing at least one of publisher, subscriber, caller, callee',
     );
   }
-  const authmethods = hello.details.authmethods;
-  if (authmethods !== undefined && (!Array.isArray(authmethods) || !authmethods.includes('anonymous'))) {
-    return refuse(
-      'wamp.error.no_matching_auth_method',
-      `realm "${hello.realm}" accepts only anonymous authentication; HELLO offered ${JSON.stringify(authmethods)}`,
-    );
-  }
-  const identity: Identity = {
-    authid: randomBytes(9).toString('base64url'),
-    authrole: 'anonymous',
-    authmethod: 'anonymous',
-    authprovider: 'static',
-  };
-  return { ok: true, realm, identity, roles: roles as Dict };
+  // Authentication (the method, its credentials, the authrole) is router/auth's: realm-auth.ts.
+  return { ok: true, realm, roles: roles as Dict };
 }
 
-/** WELCOME.Details: identity, agent and only the features that really work. */
-export function welcomeDetails(identity: Identity, realm: Realm): Dict {
-  return { ...identity, agent: AGENT, roles: routerRoles(realm.meta !== undefined) };
+/** WELCOME.Details: identity (with the role's and the method's authextra), agent and only the features that really work. */
+export function welcomeDetails(identity: Identity, realm: Realm, authextra?: Dict): Dict {
+  const details: Dict = { ...identity, agent: AGENT, roles: routerRoles(realm.meta !== undefined) };
+  if (authextra !== undefined) details.authextra = authextra;
+  return details;
 }

@@ -3,7 +3,8 @@
 import { MessageType, messageTypeName } from '../../realms/protocol/message-type.js';
 import { REALM_MESSAGE_TYPES } from '../../realms/dispatch.js';
 
-export type SessionState = 'awaitingHello' | 'established' | 'closing' | 'closed';
+/** `authenticating`: HELLO accepted, authentication under way (CHALLENGE sent, waiting for AUTHENTICATE). */
+export type SessionState = 'awaitingHello' | 'authenticating' | 'established' | 'closing' | 'closed';
 
 /** Types only a router sends; a client sending one breaks the protocol whatever the state. */
 const ROUTER_ONLY = new Set<number>([
@@ -29,6 +30,11 @@ export function rejectReason(state: SessionState, type: number): string | undefi
     case 'awaitingHello':
       if (type === MessageType.HELLO || type === MessageType.ABORT) return undefined;
       return `received ${name} before HELLO; HELLO must be the first message`;
+    // spec: advanced/authentication.md — after HELLO the client may only AUTHENTICATE (or ABORT).
+    case 'authenticating':
+      if (type === MessageType.AUTHENTICATE || type === MessageType.ABORT) return undefined;
+      if (type === MessageType.HELLO) return 'received HELLO while authenticating; HELLO was already accepted';
+      return `received ${name} while authenticating; only AUTHENTICATE (or ABORT) may follow HELLO until WELCOME`;
     case 'established':
       if (type === MessageType.HELLO) return 'received HELLO message after session was established';
       if (type === MessageType.AUTHENTICATE) return 'received AUTHENTICATE outside an authentication exchange';

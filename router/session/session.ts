@@ -2,7 +2,7 @@
 // established traffic to the realm's dispatcher. Implements the core's RealmMember.
 import type { Logger } from 'pino';
 import { MessageType, messageTypeName } from '../../realms/protocol/message-type.js';
-import type { Dict, Hello, Message } from '../../realms/protocol/messages.js';
+import type { Authenticate, Dict, Hello, Message } from '../../realms/protocol/messages.js';
 import { ErrorUri } from '../../realms/protocol/uris.js';
 import { ProtocolViolation } from '../../realms/protocol/errors.js';
 import type { RealmMember } from '../../realms/member.js';
@@ -16,12 +16,35 @@ import { encoderFor, type CachedEncoder } from './encode-cache.js';
 import { rejectReason, type SessionState } from './lifecycle.js';
 import { acceptHello, welcomeDetails } from './handshake.js';
 import type { ManagedSession, SessionManager } from './session-manager.js';
+// ── authentication (issue 5, router/auth) ──
+import type { AuthService, HelloContext, RealmAuth } from '../auth/realm-auth.js';
+import { failed, isPromise, type AuthOutcome, type Authenticated, type Challenged } from '../auth/authenticator.js';
+import { clientAddress, type ClientAddress } from '../auth/client-address.js';
 
 export interface SessionContext {
   realms: RealmRegistry;
   sessions: SessionManager;
   logger: Logger;
   helloTimeoutMs: number;
+  // ── authentication (issue 5, router/auth) ──
+  /** Authentication policies per realm. */
+  auth: AuthService;
+  /** The listener's `auth.methods`: the methods this transport allows (default: the realm's). */
+  authMethods?: readonly string[];
+  /** The listener's `trustProxy`: the client address comes from X-Forwarded-For. */
+  trustProxy?: boolean;
+}
+
+/** An authentication under way (state `authenticating`). */
+interface Authentication {
+  policy: RealmAuth;
+  realm: Realm;
+  hello: HelloContext;
+  /** The method as the client spelled it: CHALLENGE and WELCOME use it. */
+  method: string;
+  /** The CHALLENGE sent, waiting for AUTHENTICATE. */
+  challenge?: Challenged;
+  timer?: NodeJS.Timeout;
 }
 
 /** WebSocket close codes we use: 1000 normal, 1002 protocol error. */
@@ -35,6 +58,8 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
   private identity = { authid: '', authrole: '', authmethod: '', authprovider: '' };
   private clientRoles: Dict = {};
   private helloTimer: NodeJS.Timeout | undefined;
+  private authentication: Authentication | undefined;
+  private readonly address: ClientAddress;
   private readonly encoder: CachedEncoder;
   private log: Logger;
   readonly trusted = false;
@@ -45,6 +70,7 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
   ) {
     this.encoder = encoderFor(peer.serializer);
     this.log = context.logger;
+    this.address = clientAddress(peer.remoteAddress, peer.forwardedFor, context.trustProxy === true);
     context.sessions.add(this);
     // spec: basic/sessions.md — HELLO must come first; a silent connection must not linger.
     this.helloTimer = setTimeout(() => this.helloTimedOut(), context.helloTimeoutMs);
@@ -70,7 +96,7 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
     return this.identity.authprovider;
   }
   get transport(): Dict {
-    return { type: this.peer.kind, serializer: this.peer.serializer.name, peer: this.peer.remoteAddress };
+    return { type: this.peer.kind, serializer: this.peer.serializer.name, peer: this.address.peer };
   }
   get roles(): Dict {
     return this.clientRoles;
@@ -131,6 +157,8 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
     switch (message.type) {
       case MessageType.HELLO:
         return this.hello(message);
+      case MessageType.AUTHENTICATE:
+        return this.authenticate(message);
       case MessageType.ABORT:
         // spec: basic/sessions.md#abort — no reply to an ABORT.
         this.log.debug({ reason: message.reason }, 'client aborted');
@@ -152,15 +180,97 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
       this.abort(outcome.reason, outcome.message);
       return;
     }
+    // ── authentication (issue 5): the id comes first, WAMP-CRA's challenge names it ──
     this.sessionId = this.context.sessions.allocateId();
-    this.identity = outcome.identity;
+    const policy = this.context.auth.get(outcome.realm);
+    const context: HelloContext = {
+      details: hello.details,
+      sessionId: this.sessionId,
+      transport: this.transport,
+      address: this.address.ip,
+      listenerMethods: this.context.authMethods,
+    };
+    const begun = policy.begin(context);
+    if (!begun.ok) {
+      this.abort(begun.refusal.reason, begun.refusal.message);
+      return;
+    }
     this.clientRoles = outcome.roles;
-    this.joined = outcome.realm;
+    this.authentication = { policy, realm: outcome.realm, hello: context, method: begun.method };
+    this.state = 'authenticating';
+    this.advance(begun.outcome);
+  }
+
+  // ── authentication (issue 5, router/auth): HELLO → [CHALLENGE ⇄ AUTHENTICATE] → WELCOME | ABORT ──
+
+  private advance(outcome: AuthOutcome): void {
+    if (isPromise(outcome)) {
+      outcome.then(
+        (step) => this.advance(step),
+        (error: unknown) => {
+          this.log.error({ err: error }, 'authentication step failed');
+          this.advance(failed('authentication could not be completed'));
+        },
+      );
+      return;
+    }
+    const auth = this.authentication;
+    // The client may have gone (or aborted) while an authenticator was busy.
+    if (this.state !== 'authenticating' || auth === undefined) return;
+    switch (outcome.kind) {
+      case 'abort':
+        this.authentication = undefined;
+        this.log.debug({ reason: outcome.reason, authmethod: auth.method, remote: this.address.peer }, 'authentication refused');
+        return this.abort(outcome.reason, outcome.message);
+      case 'challenge':
+        auth.challenge = outcome;
+        this.sendNow({ type: MessageType.CHALLENGE, authmethod: auth.method, extra: outcome.extra });
+        auth.timer = setTimeout(() => this.challengeTimedOut(), auth.policy.challengeTimeoutMs);
+        this.context.sessions.timerStarted();
+        return;
+      case 'welcome':
+        this.authentication = undefined;
+        return this.welcome(auth, outcome);
+    }
+  }
+
+  private authenticate(message: Authenticate): void {
+    const auth = this.authentication;
+    const challenge = auth?.challenge;
+    if (auth === undefined || challenge === undefined) throw new ProtocolViolation('received AUTHENTICATE before the router sent CHALLENGE');
+    auth.challenge = undefined;
+    this.stopChallengeTimer();
+    this.advance(challenge.verify(message.signature, message.extra));
+  }
+
+  private challengeTimedOut(): void {
+    const auth = this.authentication;
+    if (auth === undefined) return;
+    auth.timer = undefined;
+    this.context.sessions.timerStopped();
+    if (this.state !== 'authenticating' || auth.challenge === undefined) return;
+    this.authentication = undefined;
+    const refusal = auth.policy.timedOut(auth.hello);
+    this.abort(refusal.reason, refusal.message);
+  }
+
+  private stopChallengeTimer(): void {
+    const auth = this.authentication;
+    if (auth?.timer === undefined) return;
+    clearTimeout(auth.timer);
+    auth.timer = undefined;
+    this.context.sessions.timerStopped();
+  }
+
+  private welcome(auth: Authentication, step: Authenticated): void {
+    const identity = { authid: step.authid, authrole: step.authrole, authmethod: auth.method, authprovider: step.authprovider };
+    this.identity = identity;
+    this.joined = auth.realm;
     this.state = 'established';
-    this.log = this.context.logger.child({ session: this.sessionId, realm: outcome.realm.name });
-    outcome.realm.join(this);
-    this.send({ type: MessageType.WELCOME, session: this.sessionId, details: welcomeDetails(outcome.identity, outcome.realm) });
-    this.log.debug({ authid: this.authid, transport: this.peer.kind, remote: this.peer.remoteAddress }, 'session joined');
+    this.log = this.context.logger.child({ session: this.sessionId, realm: auth.realm.name });
+    auth.realm.join(this);
+    this.send({ type: MessageType.WELCOME, session: this.sessionId, details: welcomeDetails(identity, auth.realm, step.authextra) });
+    this.log.debug({ authid: this.authid, authrole: this.authrole, authmethod: this.authmethod, transport: this.peer.kind, remote: this.address.peer }, 'session joined');
   }
 
   private helloTimedOut(): void {
@@ -223,6 +333,7 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
   /** Router-initiated GOODBYE (shutdown, kill): wait in `closing` for the client's reply. */
   shutdown(reason: string, text: string): void {
     if (this.state === 'awaitingHello') return this.end(CLOSE_NORMAL, reason);
+    if (this.state === 'authenticating') return this.abort(reason, text); // not joined yet: ABORT
     if (this.state !== 'established') return;
     this.sendNow({ type: MessageType.GOODBYE, details: text === '' ? {} : { message: text }, reason });
     this.state = 'closing';
@@ -268,6 +379,8 @@ export class Session implements RealmMember, PeerHandler, ManagedSession {
     if (this.released) return;
     this.released = true;
     this.stopHelloTimer();
+    this.stopChallengeTimer();
+    this.authentication = undefined;
     this.encoder.clear();
     this.context.sessions.remove(this, this.sessionId);
   }

@@ -10,6 +10,8 @@ export interface Peer {
   readonly serializer: Serializer;
   /** The remote address, for logs and session details. */
   readonly remoteAddress: string;
+  /** The X-Forwarded-For request header, if any (issue 5: used only behind a `trustProxy` listener). */
+  readonly forwardedFor?: string;
   send(frame: Frame): void;
   /** Flushes what was sent, then closes. */
   close(code: number, reason: string): void;

@@ -25,6 +25,7 @@ class WebSocketPeer implements Peer {
     private readonly socket: WebSocket,
     readonly serializer: Serializer,
     readonly remoteAddress: string,
+    readonly forwardedFor?: string, // issue 5: for listeners with trustProxy
   ) {
     this.sendOptions = serializer.binary ? BINARY_FRAME : TEXT_FRAME;
   }
@@ -98,7 +99,9 @@ export function attachWebSocket(server: HttpServer, options: WebSocketEndpointOp
         return;
       }
       const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-      const handler = options.onConnection(new WebSocketPeer(ws, serializer, remote));
+      const forwarded = request.headers['x-forwarded-for']; // issue 5: trustProxy (router/auth/client-address.ts)
+      const forwardedFor = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
+      const handler = options.onConnection(new WebSocketPeer(ws, serializer, remote, forwardedFor));
       ws.on('message', (data: Buffer, isBinary: boolean) => handler.receive(isBinary ? data : data.toString('utf8'), isBinary));
       ws.on('close', () => handler.transportClosed());
       // ws reports oversize frames and bad UTF-8 here, then closes (1009 / 1007); the close handler cleans up.
