@@ -12,7 +12,9 @@ class CachedEncoder {
 
   encode(message: Message): Frame {
     if (message === this.lastMessage) return this.lastFrame;
-    const frame = this.serializer.encode(toList(message));
+    const encoded = this.serializer.encode(toList(message));
+    // JSON text is turned into bytes once here, not by ws on every send of a fanned-out EVENT.
+    const frame = typeof encoded === 'string' ? Buffer.from(encoded) : encoded;
     this.lastMessage = message;
     this.lastFrame = frame;
     return frame;
