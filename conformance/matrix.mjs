@@ -66,7 +66,7 @@ async function runCell(scenario, column) {
 }
 
 /** Polls router.stats() until all zero; returns the last non-zero stats, or undefined once zero. */
-async function waitForZero(router, ms) {
+export async function waitForZero(router, ms) {
   const deadline = Date.now() + ms;
   for (;;) {
     const stats = router.stats();
@@ -76,7 +76,7 @@ async function waitForZero(router, ms) {
   }
 }
 
-function withTimeout(promise, ms, message) {
+export function withTimeout(promise, ms, message) {
   let timer;
   const timeout = new Promise((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(message)), ms);
@@ -85,13 +85,13 @@ function withTimeout(promise, ms, message) {
 }
 
 /** One line: WAMP errors show their URI (and args), everything else its message. */
-function describe(error) {
+export function describe(error) {
   const text = error instanceof Error ? error.message : String(error);
   const prefix = error?.name === 'WampCallError' ? 'unexpected error ' : '';
   return (prefix + text).replace(/\s+/g, ' ').slice(0, 300);
 }
 
-async function pool(tasks, limit) {
+export async function pool(tasks, limit) {
   const results = new Array(tasks.length);
   let next = 0;
   const worker = async () => {

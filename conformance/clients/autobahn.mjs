@@ -63,11 +63,12 @@ async function op(fn) {
 export function connectAutobahn(url, serializer, realm, login) {
   return new Promise((resolve, reject) => {
     const closed = deferred();
+    // `url`: a WebSocket URL, or a transport object (transports.mjs: `{ type: 'rawsocket', host, port }` or
+    // `{ type: 'rawsocket', path }`; autobahn's Node RawSocket transport speaks JSON only).
     const connection = new autobahn.Connection({
-      url,
+      ...(typeof url === 'string' ? { url, serializers: [new autobahn.serializer[SERIALIZERS[serializer]]()] } : { transports: [url] }),
       realm,
       max_retries: 0,
-      serializers: [new autobahn.serializer[SERIALIZERS[serializer]]()],
       ...autobahnLoginOptions(login), // auth rows (scenarios-auth.mjs)
       // A callee raising autobahn.Error is normal here; report only real bugs.
       on_user_error: (error, message) => {
