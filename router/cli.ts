@@ -10,7 +10,9 @@ import { startDemo, type DemoHandle } from './demo.js';
 const HELP = `Usage: sprocket [options]
 
 A WAMP v2 router. With no options it serves realm "realm1" to anonymous clients on
-ws://127.0.0.1:8080/ws (serializers wamp.2.json, wamp.2.msgpack, wamp.2.cbor).
+ws://127.0.0.1:8080/ws (serializers wamp.2.json, wamp.2.msgpack, wamp.2.cbor), with a demo
+page at http://127.0.0.1:8080/. A config file adds RawSocket (TCP, Unix socket) and TLS
+listeners, realms, authentication and roles (see README, "Configuration").
 
 Options:
   --config FILE       JSON config file (see README, "Configuration")
