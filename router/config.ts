@@ -25,7 +25,7 @@ export interface WebSocketListenerConfig {
   metrics?: boolean;
   /** HTTP bridge (`POST /publish`, `POST /call`); off unless configured. */
   bridge?: BridgeConfig;
-  /** Origins allowed to open WebSocket connections besides this host and localhost (`"*"`: any). */
+  /** Origins allowed to open WebSocket connections besides this host and localhost (`"*"`: every origin). */
   allowedOrigins?: string[];
   // ── end HTTP side ──
   /** Serve wss:// instead of ws:// (issue 6). */
@@ -69,7 +69,7 @@ export interface RawSocketListenerConfig {
   /** Connections past this many get handshake error 4 (maximum connection count reached). */
   maxConnections?: number;
   /**
-   * Smallest receive limit a client may announce (default 512: any). A client announcing less
+   * Smallest receive limit a client may announce (default 512: no minimum). A client announcing less
    * gets handshake error 2 (maximum message length unacceptable).
    */
   minClientMessageSize?: number;

@@ -1,6 +1,6 @@
 // The client's address for the failed-attempt limit, logs and session details. Behind a trusted
 // reverse proxy (listener `trustProxy: true`) the TCP peer is the proxy; the client is the last
-// address the proxy appended to X-Forwarded-For. Without trustProxy the header is ignored: any
+// address the proxy appended to X-Forwarded-For. Without trustProxy the header is ignored: every
 // client could write it.
 
 export interface ClientAddress {

@@ -12,13 +12,13 @@ import type { Wampy } from 'wampy';
 import type { LocalSession, RouterOptions } from '../../router/index.js';
 import { startRouter, expectAllZero, eventually, type TestRouter } from '../helpers/router.js';
 import { connectAutobahn, connectWampy, SERIALIZER_NAMES, type AutobahnClient, type SerializerName } from '../helpers/clients.js';
-import { openRaw, type RawPeer } from '../helpers/raw.js';
-import { sleep, within } from '../helpers/async.js';
+import { within } from '../helpers/async.js';
+import { joinRaw, norm, rejection, type RawSession } from '../helpers/raw-session.js';
 
 type Dict = Record<string, unknown>;
 
 // Message type codes (basic/messages.md, advanced/messages.md).
-const WELCOME = 2, ERROR = 8, CALL = 48, CANCEL = 49, RESULT = 50;
+const ERROR = 8, CALL = 48, CANCEL = 49, RESULT = 50;
 const REGISTER = 64, REGISTERED = 65, INVOCATION = 68, YIELD = 70;
 
 const DISCLOSE_ME_DISALLOWED = 'wamp.error.option_disallowed.disclose_me';
@@ -62,26 +62,6 @@ async function restartWith(realm: NonNullable<RouterOptions['realms']>[number]):
 
 // ── small helpers ───────────────────────────────────────────────────────────
 
-async function rejection(promise: PromiseLike<unknown>, ms = 5000): Promise<Dict> {
-  let outcome: { ok: boolean; value: unknown };
-  try {
-    outcome = { ok: true, value: await within(Promise.resolve(promise), ms, 'waiting for a rejection') };
-  } catch (error) {
-    outcome = { ok: false, value: error };
-  }
-  if (outcome.ok) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
-  return outcome.value as Dict;
-}
-
-function norm(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number(value);
-  if (Array.isArray(value)) return value.map(norm);
-  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, norm(item)]));
-  }
-  return value;
-}
-
 // ── clients ─────────────────────────────────────────────────────────────────
 
 async function autobahn(serializer: SerializerName): Promise<AutobahnClient> {
@@ -107,56 +87,10 @@ function local(authid: string): LocalSession {
   return session;
 }
 
-class Raw {
-  private request = 0;
-  /** Messages read with next(); the rest of peer.received is unread. */
-  taken = 0;
-  session = 0;
-  authid = '';
-  welcome: Dict = {};
+type Raw = RawSession;
 
-  constructor(readonly peer: RawPeer) {}
-
-  nextRequest(): number {
-    return ++this.request;
-  }
-
-  send(list: unknown[]): void {
-    this.peer.send(list);
-  }
-
-  async next(ms = 2000): Promise<unknown[]> {
-    const message = norm(await this.peer.next(ms)) as unknown[];
-    this.taken++;
-    return message;
-  }
-
-  /** Asserts that nothing arrived that was not read yet, and that nothing arrives within `ms`. */
-  async silence(ms = 150): Promise<void> {
-    await sleep(ms);
-    expect(norm(this.peer.received.slice(this.taken))).toEqual([]);
-  }
-
-  async register(procedure: string, options: Dict = {}): Promise<number> {
-    const request = this.nextRequest();
-    this.send([REGISTER, request, options, procedure]);
-    const reply = await this.next();
-    expect(reply).toEqual([REGISTERED, request, expect.any(Number)]);
-    return reply[2] as number;
-  }
-}
-
-async function raw(roles: Dict = { caller: {}, callee: {} }, serializer: SerializerName = 'json'): Promise<Raw> {
-  const peer = await openRaw(t.url, serializer);
-  closers.push(() => peer.close());
-  const client = new Raw(peer);
-  const welcome = norm(await peer.join('realm1', roles)) as [number, number, Dict];
-  expect(welcome[0]).toBe(WELCOME);
-  client.taken = 1; // join() read the WELCOME
-  client.session = welcome[1];
-  client.welcome = welcome[2];
-  client.authid = welcome[2].authid as string;
-  return client;
+function raw(roles?: Dict, serializer?: SerializerName): Promise<Raw> {
+  return joinRaw(t.url, closers, roles, serializer);
 }
 
 /** A raw callee that collects INVOCATIONs and answers them when told. */
